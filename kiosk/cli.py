@@ -1,0 +1,149 @@
+"""The ``kiosk`` command line: what a technician types at a station.
+
+Every failure a person can fix (a bad config, a broken content pack, a store
+from a newer version, no display) ends in one clear line per problem and a
+non-zero exit — never a traceback. The screens are not imported here: the
+``ui`` package passes its launcher in (see ``ui/launcher.py``), which keeps
+this core usable on a machine with no Qt at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kiosk.config import StationConfig, load_config
+from kiosk.problems import InvalidFile
+
+GuiRunner = Callable[[StationConfig], int]
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+
+DEMO_CONFIG = """\
+# OneStop demo station, written by `kiosk demo`. Edit freely;
+# `kiosk config show --config {path}` lists every setting with its description.
+[station]
+id = "demo-kiosk"
+name = "Demo kiosk"
+role = "kiosk"
+center_name = "Riverside Service Center"
+languages = ["en", "es"]
+data_dir = "."
+
+[kiosk]
+ask_priority = true
+
+[printer]
+backend = "pdf"
+spool_dir = "spool"
+paper_width_mm = 80
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="OneStop service kiosk station")
+    parser.add_argument(
+        "--config", help="station config file (default: $KIOSK_CONFIG or the per-user one)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="start the station screens for the configured role")
+    demo = sub.add_parser("demo", help="set up and start the demo station (SQLite, sample content)")
+    demo.add_argument(
+        "--data-dir", default="demo-data", help="folder for the demo's config, store and spool"
+    )
+    demo.add_argument(
+        "--setup-only", action="store_true", help="write the demo config and store, do not start"
+    )
+
+    config = sub.add_parser("config", help="show or check the station configuration")
+    config_sub = config.add_subparsers(dest="action", required=True, metavar="ACTION")
+    config_sub.add_parser("show", help="every setting, its value and what it does")
+    config_sub.add_parser("check", help="validate the config and the content pack it names")
+
+    db = sub.add_parser("db", help="the station's store")
+    db_sub = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="create or upgrade the store to this version's schema")
+    db_sub.add_parser("current", help="print the store's schema revision")
+
+    content = sub.add_parser("content", help="content packs")
+    content_sub = content.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = content_sub.add_parser("check", help="check a content pack folder")
+    check.add_argument("path", nargs="?", help="pack folder (default: the configured pack)")
+
+    ticket = sub.add_parser("ticket", help="queue tickets")
+    ticket_sub = ticket.add_subparsers(dest="action", required=True, metavar="ACTION")
+    issue = ticket_sub.add_parser("issue", help="issue (and print) a ticket, as the kiosk does")
+    issue.add_argument("service", help="service id from the content pack")
+    issue.add_argument("--lang", default=None, help="ticket language (default: the station's)")
+    issue.add_argument("--priority", action="store_true", help="priority service")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from offline_cache.migrate import StoreError  # deferred: keeps `kiosk --help` instant
+
+    try:
+        return _dispatch(args, gui)
+    except InvalidFile as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+
+
+def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
+    from kiosk import commands
+
+    if args.command == "demo":
+        path = write_demo_config(Path(args.data_dir))
+        config = load_config(path)
+        commands.db_upgrade(config)
+        if args.setup_only:
+            print(f"demo station ready: {path}")
+            return 0
+        return _run_gui(config, gui)
+    config = load_config(args.config)
+    if args.command == "run":
+        return _run_gui(config, gui)
+    if args.command == "config":
+        return (
+            commands.config_show(config) if args.action == "show" else commands.config_check(config)
+        )
+    if args.command == "db":
+        return (
+            commands.db_upgrade(config) if args.action == "upgrade" else commands.db_current(config)
+        )
+    if args.command == "content":
+        return commands.content_check(Path(args.path) if args.path else config.pack_dir)
+    if args.command == "ticket":
+        return commands.ticket_issue(config, args.service, args.lang, args.priority)
+    raise AssertionError(args.command)
+
+
+def _run_gui(config: StationConfig, gui: GuiRunner | None) -> int:
+    if gui is None:
+        print("error: the station screens (the ui package) are not installed here", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    return gui(config)
+
+
+def write_demo_config(data_dir: Path) -> Path:
+    """Create the demo data folder and its config on first use; keep an edited one."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "station.toml"
+    if not path.exists():
+        path.write_text(DEMO_CONFIG.format(path=path), encoding="utf-8")
+    return path

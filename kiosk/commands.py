@@ -1,0 +1,108 @@
+"""The CLI's commands, each a small function over the core (no Qt)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kiosk.config import StationConfig
+from kiosk.content import load_pack
+from kiosk.problems import InvalidFile
+
+
+def config_show(config: StationConfig) -> int:
+    print(f"# config file: {config.source or '(none: built-in defaults)'}")
+    for key, value, description in config.rows():
+        shown = "(default)" if value is None else value
+        print(f"{key} = {shown}    # {description}")
+    return 0
+
+
+def config_check(config: StationConfig) -> int:
+    """The config already parsed; check what it points at too (the content pack)."""
+    try:
+        pack = load_pack(config.pack_dir)
+    except InvalidFile as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    missing = [
+        lang for lang in config.settings.station.languages if lang not in pack.pack.languages
+    ]
+    if missing:
+        print(
+            f"warning: the content pack has no {', '.join(missing)} text; "
+            f"services will show in {pack.pack.default_language}",
+            file=sys.stderr,
+        )
+    print(
+        f"ok: {config.source or 'built-in defaults'} with pack {pack.pack.id} "
+        f"v{pack.pack.version} ({len(pack.services)} services)"
+    )
+    return 0
+
+
+def db_upgrade(config: StationConfig) -> int:
+    from offline_cache.engine import make_engine
+    from offline_cache.migrate import upgrade
+
+    engine = make_engine(config.store_url)
+    try:
+        revision = upgrade(engine)
+    finally:
+        engine.dispose()
+    print(f"store at revision {revision}: {_safe_url(config.store_url)}")
+    return 0
+
+
+def db_current(config: StationConfig) -> int:
+    from offline_cache.engine import make_engine
+    from offline_cache.migrate import current_revision, head_revision
+
+    engine = make_engine(config.store_url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    print(f"store revision: {current or '(empty store)'}; this version's newest: {head_revision()}")
+    return 0
+
+
+def content_check(folder: Path) -> int:
+    pack = load_pack(folder)  # InvalidFile is printed by the CLI
+    agencies = len(pack.pack.agencies)
+    print(
+        f"ok: {folder}: pack {pack.pack.id} v{pack.pack.version}, "
+        f"{len(pack.services)} services, {agencies} agencies, languages "
+        f"{', '.join(pack.pack.languages)}"
+    )
+    return 0
+
+
+def ticket_issue(config: StationConfig, service: str, lang: str | None, priority: bool) -> int:
+    from kiosk.station import Station
+
+    station = Station.open(config)
+    try:
+        try:
+            station.pack.service(service)
+        except KeyError:
+            ids = ", ".join(s.id for s in station.pack.services)
+            print(f"error: unknown service {service!r}; services are {ids}", file=sys.stderr)
+            return 2
+        outcome = station.issue_ticket(
+            service, lang or config.settings.station.default_language, priority
+        )
+    finally:
+        station.close()
+    t = outcome.ticket
+    printed = f"yes: {outcome.printed_to}" if outcome.printed else f"no: {outcome.print_error}"
+    wait = t.estimated_wait_minutes
+    print(f"{t.label} {t.id} ahead={t.people_ahead} wait={wait}min printed={printed}")
+    return 0 if outcome.printed else 1
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,247 @@
+"""The queue core: issuing numbers, ticket states, people ahead and waits.
+
+No Qt here: the kiosk screen, the CLI and the tests drive the same object.
+Numbers are ``<prefix><NNN>`` per service per business day (local midnight
+in the station's time zone). A number comes from an atomic increment of the
+service's daily counter row inside the same transaction that stores the
+ticket, so two kiosks (two processes, or two machines on PostgreSQL) can
+never hand out the same number, and a failed transaction never skips one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.content import ContentPack
+from kiosk.waits import estimate_wait_minutes
+from offline_cache.models import Ticket, TicketCounter, TicketEvent, TicketState
+
+Clock = Callable[[], dt.datetime]
+RECENT_SERVICE_SAMPLES = 20
+RECENT_SERVICE_DAYS = 14
+OPEN_COUNTER_WINDOW = dt.timedelta(minutes=30)
+
+# Which state may follow which. Terminal states have no successors.
+TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
+    TicketState.WAITING: frozenset(
+        {TicketState.CALLED, TicketState.CANCELLED, TicketState.TRANSFERRED}
+    ),
+    TicketState.CALLED: frozenset(
+        {
+            TicketState.SERVING,
+            TicketState.NO_SHOW,
+            TicketState.WAITING,
+            TicketState.CANCELLED,
+            TicketState.TRANSFERRED,
+        }
+    ),
+    TicketState.SERVING: frozenset({TicketState.DONE, TicketState.TRANSFERRED}),
+    TicketState.DONE: frozenset(),
+    TicketState.NO_SHOW: frozenset(),
+    TicketState.CANCELLED: frozenset(),
+    TicketState.TRANSFERRED: frozenset(),
+}
+FINISHED = {TicketState.DONE, TicketState.NO_SHOW, TicketState.CANCELLED, TicketState.TRANSFERRED}
+
+
+class QueueError(Exception):
+    """A queue operation a person asked for cannot be done; the message says why."""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    id: str
+    label: str
+    service_id: str
+    number: int
+    business_date: dt.date
+    priority: bool
+    language: str
+    issued_at: dt.datetime
+    people_ahead: int
+    estimated_wait_minutes: int
+
+
+class QueueService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        pack: ContentPack,
+        station_id: str,
+        tz: ZoneInfo | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._pack = pack
+        self._station_id = station_id
+        self._tz = tz
+        self._clock = clock
+
+    def business_date(self, at: dt.datetime) -> dt.date:
+        """The local calendar day ``at`` belongs to; numbering restarts with each."""
+        return at.astimezone(self._tz).date()
+
+    def issue(self, service_id: str, language: str, priority: bool = False) -> IssuedTicket:
+        """Issue the next number of ``service_id`` and store the ticket, atomically."""
+        service = self._pack.service(service_id)  # KeyError for an unknown service
+        now = self._clock()
+        day = self.business_date(now)
+        with self._sessions.begin() as session:
+            number = _next_number(session, service_id, day)
+            ticket = Ticket(
+                id=str(uuid.uuid4()),
+                service_id=service_id,
+                business_date=day,
+                number=number,
+                label=f"{service.prefix}{number:03d}",
+                state=TicketState.WAITING,
+                priority=priority,
+                language=language,
+                station_id=self._station_id,
+                issued_at=now,
+            )
+            session.add(ticket)
+            session.add(
+                TicketEvent(
+                    ticket=ticket, state=TicketState.WAITING, at=now, station_id=self._station_id
+                )
+            )
+            session.flush()
+            ahead = self._people_ahead(session, ticket)
+            wait = self._estimate(session, service_id, ahead, now)
+        return IssuedTicket(
+            id=ticket.id,
+            label=ticket.label,
+            service_id=service_id,
+            number=number,
+            business_date=day,
+            priority=priority,
+            language=language,
+            issued_at=now,
+            people_ahead=ahead,
+            estimated_wait_minutes=wait,
+        )
+
+    def transition(self, ticket_id: str, new: TicketState, counter: str | None = None) -> None:
+        """Move a ticket to ``new`` and record when; refuse moves the queue does not allow."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            ticket = session.get(Ticket, ticket_id, with_for_update=True)
+            if ticket is None:
+                raise QueueError(f"no ticket with id {ticket_id}")
+            current = TicketState(ticket.state)
+            if new not in TRANSITIONS[current]:
+                raise QueueError(
+                    f"ticket {ticket.label} is {current.value}; it cannot become {new.value}"
+                )
+            ticket.state = new
+            if counter is not None:
+                ticket.counter = counter
+            if new is TicketState.CALLED:
+                ticket.called_at = now
+            elif new is TicketState.SERVING:
+                ticket.serving_at = now
+            elif new in FINISHED:
+                ticket.finished_at = now
+            session.add(
+                TicketEvent(
+                    ticket=ticket,
+                    state=new,
+                    at=now,
+                    station_id=self._station_id,
+                    counter=counter,
+                )
+            )
+
+    def position(self, ticket_id: str) -> tuple[int, int]:
+        """(people ahead, estimated wait in minutes) for a waiting ticket, right now."""
+        now = self._clock()
+        with self._sessions() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise QueueError(f"no ticket with id {ticket_id}")
+            ahead = self._people_ahead(session, ticket)
+            return ahead, self._estimate(session, ticket.service_id, ahead, now)
+
+    def _people_ahead(self, session: Session, ticket: Ticket) -> int:
+        query = select(func.count()).where(
+            Ticket.service_id == ticket.service_id,
+            Ticket.business_date == ticket.business_date,
+            Ticket.state == TicketState.WAITING,
+            Ticket.id != ticket.id,
+        )
+        if ticket.priority:
+            query = query.where(Ticket.priority.is_(True), Ticket.issued_at <= ticket.issued_at)
+        else:
+            query = query.where(
+                (Ticket.priority.is_(True)) | (Ticket.issued_at <= ticket.issued_at)
+            )
+        return int(session.scalar(query) or 0)
+
+    def _estimate(self, session: Session, service_id: str, ahead: int, now: dt.datetime) -> int:
+        recent = session.execute(
+            select(Ticket.called_at, Ticket.finished_at)
+            .where(
+                Ticket.service_id == service_id,
+                Ticket.state == TicketState.DONE,
+                Ticket.called_at.is_not(None),
+                Ticket.finished_at >= now - dt.timedelta(days=RECENT_SERVICE_DAYS),
+            )
+            .order_by(Ticket.finished_at.desc())
+            .limit(RECENT_SERVICE_SAMPLES)
+        ).all()
+        minutes = [
+            (finished - called).total_seconds() / 60
+            for called, finished in recent
+            if called and finished
+        ]
+        counters = session.scalar(
+            select(func.count(func.distinct(Ticket.counter))).where(
+                Ticket.service_id == service_id,
+                Ticket.counter.is_not(None),
+                Ticket.called_at >= now - OPEN_COUNTER_WINDOW,
+            )
+        )
+        default = self._pack.service(service_id).average_service_minutes
+        return estimate_wait_minutes(ahead, minutes, default, int(counters or 0))
+
+
+def _next_number(session: Session, service_id: str, day: dt.date) -> int:
+    """Atomically take the next number of ``service_id`` on ``day``.
+
+    The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite, whose
+    transactions begin IMMEDIATE); the first ticket of the day creates the row
+    with INSERT .. ON CONFLICT DO NOTHING so two first tickets cannot both be 1.
+    """
+    bump = (
+        update(TicketCounter)
+        .where(TicketCounter.service_id == service_id, TicketCounter.business_date == day)
+        .values(last_number=TicketCounter.last_number + 1)
+        .returning(TicketCounter.last_number)
+    )
+    number = session.execute(bump).scalar_one_or_none()
+    if number is not None:
+        return int(number)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    created = session.execute(
+        insert(TicketCounter)
+        .values(service_id=service_id, business_date=day, last_number=1)
+        .on_conflict_do_nothing()
+        .returning(TicketCounter.last_number)
+    ).scalar_one_or_none()
+    if created is not None:
+        return 1
+    return int(session.execute(bump).scalar_one())

@@ -1,0 +1,71 @@
+"""Schema migrations (Alembic) for the store.
+
+The app upgrades its own store at start, so a technician never runs a manual
+step after an update; ``kiosk db upgrade`` does the same from the shell. A
+store written by a *newer* OneStop is refused with a clear message rather
+than half-understood: its schema is unknown to this version.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says why and what to do."""
+
+
+class StoreTooNew(StoreError):
+    pass
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_not_newer(engine: Engine) -> str | None:
+    """Return the store's revision; raise :class:`StoreTooNew` if this code does not know it."""
+    current = current_revision(engine)
+    if current is None:
+        return None
+    script = ScriptDirectory.from_config(_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current not in known:
+        raise StoreTooNew(
+            f"the store at {engine.url.render_as_string(hide_password=True)} has schema "
+            f"revision {current}, written by a newer OneStop than this one (which knows up "
+            f"to {script.get_current_head()}). Install the newer OneStop on this station, "
+            "or point store.url at another store."
+        )
+    return current
+
+
+def upgrade(engine: Engine) -> str:
+    """Bring the store to the newest schema this code knows; return that revision."""
+    check_not_newer(engine)
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return head_revision()

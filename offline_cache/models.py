@@ -1,0 +1,109 @@
+"""Store models (SQLAlchemy 2, typed). Nothing here is SQLite-only.
+
+Times are stored as UTC; :class:`UTCDateTime` hands back timezone-aware values
+on every backend, so queue arithmetic never mixes naive and aware times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as naive UTC and read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class TicketState(enum.StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    TRANSFERRED = "transferred"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TicketCounter(Base):
+    """The last number issued per service and business day (the numbering lock)."""
+
+    __tablename__ = "ticket_counters"
+
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    business_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("service_id", "business_date", "number", name="uq_ticket_number"),
+        Index("ix_tickets_queue", "service_id", "business_date", "state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    business_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    label: Mapped[str] = mapped_column(String(16), nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default=TicketState.WAITING)
+    priority: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    language: Mapped[str] = mapped_column(String(8), nullable=False)
+    station_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    counter: Mapped[str | None] = mapped_column(String(32))
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    called_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    serving_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class TicketEvent(Base):
+    """Every state change of a ticket, with when and where it happened."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    station_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    counter: Mapped[str | None] = mapped_column(String(32))
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
