@@ -1,0 +1,34 @@
+"""One citizen's visit at the kiosk, from the welcome screen to the ticket.
+
+Everything a citizen chose lives here and only here, so the idle reset has
+one thing to wipe: :meth:`KioskSession.reset` returns the kiosk to a state in
+which nothing about the previous person is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kiosk.station import TicketOutcome
+
+
+@dataclass
+class KioskSession:
+    default_language: str
+    language: str = field(init=False)
+    service_id: str | None = None
+    priority: bool | None = None
+    outcome: TicketOutcome | None = None
+
+    def __post_init__(self) -> None:
+        self.language = self.default_language
+
+    @property
+    def has_citizen_data(self) -> bool:
+        return self.service_id is not None or self.priority is not None or self.outcome is not None
+
+    def reset(self) -> None:
+        self.language = self.default_language
+        self.service_id = None
+        self.priority = None
+        self.outcome = None
