@@ -1,0 +1,62 @@
+"""Starting the station screens: display check, QApplication, the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from kiosk.config import StationConfig
+
+log = logging.getLogger(__name__)
+EXIT_NO_DISPLAY = 3
+
+NO_DISPLAY = (
+    "error: no display found (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+    "  On a kiosk, start OneStop from the station's graphical session.\n"
+    "  Over SSH, run it under a virtual screen: xvfb-run kiosk run\n"
+    "  For a headless test run: QT_QPA_PLATFORM=offscreen kiosk run"
+)
+
+
+def display_problem() -> str | None:
+    """Why Qt could not open a window here, before Qt aborts with a cryptic message."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return NO_DISPLAY
+
+
+def run_station(config: StationConfig) -> int:
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    role = config.settings.station.role
+    if role != "kiosk":
+        print(
+            f'error: the {role} role is not in this release yet; set [station] role = "kiosk"',
+            file=sys.stderr,
+        )
+        return EXIT_NO_DISPLAY
+
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.station import Station
+    from ui.theme import apply_theme
+    from ui.window import KioskWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("OneStop")
+    apply_theme(app)
+    station = Station.open(config)
+    window = KioskWindow(station)
+    window.show_kiosk()
+    log.info("station %s ready", config.settings.station.id)
+    try:
+        return app.exec()
+    finally:
+        window.worker.wait_idle()
+        station.close()

@@ -1,0 +1,129 @@
+"""Idle detection and the "Are you still there?" warning (WCAG 2.2.1).
+
+An application-wide event filter restarts a single-shot timer on every touch,
+click, key or wheel event. When it fires, a full-window warning counts down
+(at least 20 s, from the config) with one large button to continue; if nobody
+touches it, the window wipes the session.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.i18n import Translator
+from ui.widgets import button, label
+
+ACTIVITY = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class IdleWatchdog(QObject):
+    """Emits ``expired`` after ``timeout_ms`` without input while enabled."""
+
+    expired = Signal()
+
+    def __init__(self, timeout_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(timeout_ms)
+        self.timer.timeout.connect(self.expired)
+        self._enabled = False
+
+    def set_enabled(self, enabled: bool) -> None:
+        self._enabled = enabled
+        if enabled:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        if self._enabled and event.type() in ACTIVITY:
+            self.timer.start()
+        return False
+
+
+class IdleWarning(QWidget):
+    """A scrim over the whole window with a countdown and a "continue" button."""
+
+    continued = Signal()
+    expired = Signal()
+
+    def __init__(self, parent: QWidget, seconds: int) -> None:
+        super().__init__(parent)
+        self.setObjectName("IdleScrim")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._seconds = seconds
+        self.left = seconds
+        self._tr: Translator | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+        outer = QVBoxLayout(self)
+        outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        card = QWidget()
+        card.setObjectName("IdleCard")
+        card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        card.setFixedWidth(1000)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(60, 50, 60, 50)
+        inner.setSpacing(20)
+        center = Qt.AlignmentFlag.AlignCenter
+        self.title = label("IdleTitle", align=center)
+        self.count = label("IdleCount", align=center)
+        self.body = label("IdleBody", align=center)
+        self.continue_button = button(variant="primary", name="idle-continue")
+        self.continue_button.setMinimumHeight(120)
+        self.continue_button.clicked.connect(self._continue)
+        for widget in (self.title, self.count, self.body, self.continue_button):
+            inner.addWidget(widget)
+        outer.addWidget(card)
+        parent.installEventFilter(self)
+        self.hide()
+
+    def start(self, tr: Translator) -> None:
+        self.left = self._seconds
+        self.retranslate(tr)
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+        self.continue_button.setFocus()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.hide()
+
+    def retranslate(self, tr: Translator) -> None:
+        self._tr = tr
+        self.title.setText(tr("idle.title"))
+        self.count.setText(str(self.left))
+        self.body.setText(tr("idle.body", seconds=self.left))
+        self.continue_button.setText(tr("idle.continue"))
+
+    def _tick(self) -> None:
+        self.left -= 1
+        if self.left <= 0:
+            self.stop()
+            self.expired.emit()
+        elif self._tr:
+            self.retranslate(self._tr)
+
+    def _continue(self) -> None:
+        self.stop()
+        self.continued.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False

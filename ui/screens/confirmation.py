@@ -1,0 +1,151 @@
+"""The ticket on screen: the number in huge type, place in line, wait, preview.
+
+If the printer failed, the number is still here and the screen says what to
+do: show it at the front desk. The screen returns to the welcome screen on
+its own after a countdown, or at once with "Done".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from kiosk.content import ContentPack
+from kiosk.i18n import Translator
+from kiosk.station import TicketOutcome
+from ui.screens import Screen
+from ui.ticket_preview import TicketPreview
+from ui.widgets import button, label
+
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+class ConfirmationScreen(Screen):
+    finished = Signal()
+
+    def __init__(self, pack: ContentPack, seconds: int) -> None:
+        super().__init__()
+        self.setObjectName("ConfirmationScreen")
+        self._pack = pack
+        self._seconds = seconds
+        self._left = seconds
+        self._outcome: TicketOutcome | None = None
+        self._failed = False
+        self._tr: Translator | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(60, 30, 60, 30)
+        outer.setSpacing(60)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        self.service = label("ConfirmService", align=CENTER)
+        self.caption = label("NumberCaption", align=CENTER)
+        self.number = label("TicketNumber", wrap=False, align=CENTER)
+        self.priority = label("PriorityNote", align=CENTER)
+        self.ahead = label("ConfirmLine", align=CENTER)
+        self.wait = label("ConfirmLine", align=CENTER)
+        self.status = label("PrintStatus", align=CENTER)
+        left.addStretch(1)
+        for widget in (self.service, self.caption, self.number):
+            left.addWidget(widget)
+        left.addWidget(self.priority, 0, CENTER)
+        left.addSpacing(8)
+        left.addWidget(self.ahead)
+        left.addWidget(self.wait)
+        left.addSpacing(16)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        bottom = QHBoxLayout()
+        self.countdown = label("Countdown")
+        self.done_button = button(variant="primary", name="done")
+        self.done_button.setMinimumWidth(320)
+        self.done_button.clicked.connect(self._finish)
+        bottom.addWidget(self.countdown, 1)
+        bottom.addWidget(self.done_button)
+        left.addLayout(bottom)
+        outer.addLayout(left, 1)
+
+        right = QVBoxLayout()
+        self.preview_caption = label("ScreenSubtitle", align=CENTER)
+        self.preview = TicketPreview()
+        right.addStretch(1)
+        right.addWidget(self.preview_caption)
+        right.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addStretch(1)
+        outer.addLayout(right)
+
+    @property
+    def outcome(self) -> TicketOutcome | None:
+        return self._outcome
+
+    def show_outcome(self, outcome: TicketOutcome) -> None:
+        self._outcome, self._failed = outcome, False
+        self.preview.set_document(outcome.document)
+        self._start_countdown()
+
+    def show_failure(self) -> None:
+        """No ticket could be issued (the store is unavailable): send them to the desk."""
+        self._outcome, self._failed = None, True
+        self.preview.set_document(None)
+        self._start_countdown()
+
+    def _start_countdown(self) -> None:
+        self._left = self._seconds
+        self.timer.start()
+        if self._tr:
+            self.retranslate(self._tr)
+
+    def retranslate(self, tr: Translator) -> None:
+        self._tr = tr
+        outcome = self._outcome
+        ticket = outcome.ticket if outcome else None
+        self.done_button.setText(tr("confirm.done"))
+        self.countdown.setText(tr("confirm.returning", seconds=self._left))
+        self.caption.setText(tr("confirm.your_number") if ticket else "")
+        self.number.setText(ticket.label if ticket else "")
+        self.service.setText(
+            self._pack.text(self._pack.service(ticket.service_id).name, tr.lang) if ticket else ""
+        )
+        self.priority.setText(tr("confirm.priority_note"))
+        self.priority.setVisible(bool(ticket and ticket.priority))
+        self.ahead.setText(tr.plural("people_ahead", ticket.people_ahead) if ticket else "")
+        self.wait.setText(tr.wait(ticket.estimated_wait_minutes) if ticket else "")
+        self.preview_caption.setText(tr("ticket.preview") if ticket else "")
+        if self._failed:
+            self._set_status(tr("confirm.issue_failed"), fault=True)
+        elif outcome is None:
+            self._set_status("", fault=False)
+        elif outcome.printed:
+            self._set_status(tr("confirm.printed"), fault=False)
+        else:
+            self._set_status(tr("confirm.print_failed"), fault=True)
+
+    def _set_status(self, text: str, *, fault: bool) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        self.status.setProperty("fault", "true" if fault else "false")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def _tick(self) -> None:
+        self._left -= 1
+        if self._left <= 0:
+            self._finish()
+        elif self._tr:
+            self.countdown.setText(self._tr("confirm.returning", seconds=self._left))
+
+    def _finish(self) -> None:
+        self.timer.stop()
+        self.finished.emit()
+
+    def clear(self) -> None:
+        self.timer.stop()
+        self._outcome, self._failed = None, False
+        self._left = self._seconds
+        self.preview.set_document(None)
+        for widget in (self.number, self.caption, self.service, self.ahead, self.wait, self.status):
+            widget.clear()
+        self.priority.hide()

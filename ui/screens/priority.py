@@ -1,0 +1,61 @@
+"""The optional "do you need extra help or priority service?" step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from kiosk.i18n import Translator
+from ui.screens import Screen
+from ui.widgets import button, label
+
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+class PriorityScreen(Screen):
+    answered = Signal(bool)
+    back = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("PriorityScreen")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(120, 40, 120, 40)
+        self.service = label("ScreenSubtitle", align=CENTER)
+        layout.addWidget(self.service)
+        layout.addStretch(1)
+        self.title = label("ScreenTitle", align=CENTER)
+        self.hint = label("ScreenSubtitle", align=CENTER)
+        layout.addWidget(self.title)
+        layout.addSpacing(16)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.setSpacing(60)
+        row.addStretch(1)
+        self.no_button = button(variant="choice", name="priority-no")
+        self.yes_button = button(variant="choice", name="priority-yes")
+        self.no_button.setProperty("variant", "choice")
+        self.no_button.clicked.connect(lambda: self.answered.emit(False))
+        self.yes_button.clicked.connect(lambda: self.answered.emit(True))
+        row.addWidget(self.no_button)
+        row.addWidget(self.yes_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.back_button = button(name="back")
+        self.back_button.clicked.connect(self.back)
+        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def set_service_name(self, name: str) -> None:
+        self.service.setText(name)
+
+    def retranslate(self, tr: Translator) -> None:
+        self.title.setText(tr("priority.title"))
+        self.hint.setText(tr("priority.hint"))
+        self.no_button.setText(tr("priority.decline"))
+        self.yes_button.setText(tr("priority.accept"))
+        self.back_button.setText("‹  " + tr("nav.back"))
+
+    def clear(self) -> None:
+        self.service.clear()

@@ -1,0 +1,56 @@
+"""The attract/welcome screen: the center's name and one button per language.
+
+Nobody has chosen a language yet, so the greeting is shown in every language
+the station offers, each in its own words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from kiosk.i18n import Translator, language_name
+from ui.screens import Screen
+from ui.widgets import button, label
+
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+class WelcomeScreen(Screen):
+    language_chosen = Signal(str)
+
+    def __init__(self, center_name: str, languages: list[str]) -> None:
+        super().__init__()
+        self.setObjectName("WelcomeScreen")
+        self._languages = languages
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(80, 60, 80, 50)
+        layout.addWidget(label("ScreenSubtitle", center_name, align=CENTER))
+        layout.addStretch(2)
+        self.title = label("WelcomeTitle", align=CENTER)
+        self.subtitle = label("WelcomeSubtitle", align=CENTER)
+        layout.addWidget(self.title)
+        layout.addSpacing(12)
+        layout.addWidget(self.subtitle)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.setSpacing(60)
+        row.addStretch(1)
+        self.language_buttons = {}
+        for lang in languages:
+            btn = button(language_name(lang), variant="language", name=f"welcome-{lang}")
+            btn.clicked.connect(lambda _=False, code=lang: self.language_chosen.emit(code))
+            row.addWidget(btn)
+            self.language_buttons[lang] = btn
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.help = label("WelcomeHelp", align=CENTER)
+        layout.addWidget(self.help)
+
+    def retranslate(self, tr: Translator) -> None:
+        # Same in every language on purpose: the citizen has not chosen yet.
+        everyone = [Translator(lang) for lang in self._languages]
+        self.title.setText("  ·  ".join(t("welcome.title") for t in everyone))
+        self.subtitle.setText("\n".join(t("welcome.subtitle") for t in everyone))
+        self.help.setText("\n".join(t("welcome.help") for t in everyone))

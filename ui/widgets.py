@@ -1,0 +1,67 @@
+"""Small reusable touch widgets: buttons, labels, the header bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from kiosk.i18n import Translator, language_name
+
+
+def label(
+    object_name: str, text: str = "", *, wrap: bool = True, align: Qt.AlignmentFlag | None = None
+) -> QLabel:
+    widget = QLabel(text)
+    widget.setObjectName(object_name)
+    widget.setWordWrap(wrap)
+    # Citizen-visible text is plain text: nothing a pack author or citizen types acts as markup.
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if align is not None:
+        widget.setAlignment(align)
+    return widget
+
+
+def button(text: str = "", *, variant: str = "", name: str = "") -> QPushButton:
+    widget = QPushButton(text)
+    if variant:
+        widget.setProperty("variant", variant)
+    if name:
+        widget.setObjectName(name)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    # Keyboard users still tab to it; a touch must not leave a "selected"-looking ring.
+    widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    return widget
+
+
+class HeaderBar(QWidget):
+    """Navy bar on top of every screen after the welcome: center, language, start over."""
+
+    language_chosen = Signal(str)
+    start_over = Signal()
+
+    def __init__(
+        self, center_name: str, languages: list[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("HeaderBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(32, 12, 32, 12)
+        layout.setSpacing(16)
+        self.center = label("HeaderCenter", center_name, wrap=False)
+        layout.addWidget(self.center, 1)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for lang in languages:
+            btn = button(language_name(lang), variant="header", name=f"lang-{lang}")
+            btn.clicked.connect(lambda _=False, code=lang: self.language_chosen.emit(code))
+            layout.addWidget(btn)
+            self.language_buttons[lang] = btn
+        self.start_over_button = button(variant="header", name="start-over")
+        self.start_over_button.clicked.connect(self.start_over)
+        layout.addWidget(self.start_over_button)
+
+    def retranslate(self, tr: Translator) -> None:
+        for lang, btn in self.language_buttons.items():
+            # The current language's button is hidden: offer only a change.
+            btn.setVisible(lang != tr.lang)
+        self.start_over_button.setText(tr("nav.start_over"))

@@ -1,0 +1,176 @@
+"""The kiosk window: the screens in a stack, the header, the idle guard.
+
+The window owns navigation and nothing else: the citizen's choices live in a
+:class:`kiosk.session.KioskSession`, tickets come from a
+:class:`kiosk.station.Station` called on a worker thread, and each screen
+draws itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.i18n import Translator
+from kiosk.session import KioskSession
+from kiosk.station import Station, TicketOutcome
+from ui.idle import IdleWarning, IdleWatchdog
+from ui.screens import Screen
+from ui.screens.confirmation import ConfirmationScreen
+from ui.screens.priority import PriorityScreen
+from ui.screens.services import ServicesScreen
+from ui.screens.welcome import WelcomeScreen
+from ui.widgets import HeaderBar
+from ui.workers import StationWorker
+
+
+class KioskWindow(QWidget):
+    ticket_shown = Signal(object)  # TicketOutcome, or None when no ticket could be issued
+    was_reset = Signal()
+
+    def __init__(self, station: Station, worker: StationWorker | None = None) -> None:
+        super().__init__()
+        self.setObjectName("KioskWindow")
+        self.station = station
+        settings = station.config.settings
+        self.session = KioskSession(settings.station.default_language)
+        self.worker = worker or StationWorker(self)
+        self._generation = 0  # bumped on reset: late results for a wiped session are dropped
+        self.setWindowTitle(f"OneStop — {settings.station.center_name}")
+
+        languages = settings.station.languages
+        self.header = HeaderBar(settings.station.center_name, languages)
+        self.welcome = WelcomeScreen(settings.station.center_name, languages)
+        self.services = ServicesScreen(station.pack)
+        self.priority = PriorityScreen()
+        self.confirmation = ConfirmationScreen(station.pack, settings.kiosk.confirmation_seconds)
+        self.screens: list[Screen] = [self.welcome, self.services, self.priority, self.confirmation]
+        self.stack = QStackedWidget()
+        for screen in self.screens:
+            self.stack.addWidget(screen)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+
+        self.watchdog = IdleWatchdog(settings.kiosk.idle_timeout_seconds * 1000, self)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self.watchdog)
+        self.idle_warning = IdleWarning(self, settings.kiosk.idle_warning_seconds)
+
+        self.welcome.language_chosen.connect(self._start)
+        self.header.language_chosen.connect(self.set_language)
+        self.header.start_over.connect(self.reset)
+        self.services.service_chosen.connect(self._service_chosen)
+        self.priority.answered.connect(self._priority_answered)
+        self.priority.back.connect(lambda: self._show(self.services))
+        self.confirmation.finished.connect(self.reset)
+        self.watchdog.expired.connect(self._idle)
+        self.idle_warning.continued.connect(lambda: self.watchdog.set_enabled(True))
+        self.idle_warning.expired.connect(self.reset)
+        self.reset()
+
+    # navigation -----------------------------------------------------------
+
+    @property
+    def tr(self) -> Translator:
+        return Translator(self.session.language)
+
+    @property
+    def current(self) -> Screen:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Screen)
+        return widget
+
+    def _show(self, screen: Screen) -> None:
+        self.stack.setCurrentWidget(screen)
+        self.header.setVisible(screen is not self.welcome)
+        self.stack.setEnabled(True)
+        screen.setFocus()  # no button looks pre-selected; Tab still walks the buttons
+
+    def set_language(self, lang: str) -> None:
+        """Switch every visible string at once; the citizen stays where they are."""
+        self.session.language = lang
+        tr = self.tr
+        self.header.retranslate(tr)
+        for screen in self.screens:
+            screen.retranslate(tr)
+        if self.idle_warning.isVisible():
+            self.idle_warning.retranslate(tr)
+
+    def _start(self, lang: str) -> None:
+        self.set_language(lang)
+        self._show(self.services)
+        self.watchdog.set_enabled(True)
+
+    def _service_chosen(self, service_id: str) -> None:
+        self.session.service_id = service_id
+        if self.station.config.settings.kiosk.ask_priority:
+            service = self.station.pack.service(service_id)
+            self.priority.set_service_name(
+                self.station.pack.text(service.name, self.session.language)
+            )
+            self._show(self.priority)
+        else:
+            self._issue()
+
+    def _priority_answered(self, priority: bool) -> None:
+        self.session.priority = priority
+        self._issue()
+
+    def _issue(self) -> None:
+        """Issue and print on the worker; the screen waits without freezing."""
+        session = self.session
+        assert session.service_id is not None
+        service_id, lang, priority = session.service_id, session.language, bool(session.priority)
+        generation = self._generation
+        self.stack.setEnabled(False)  # one tap, one ticket
+        self.worker.submit(
+            lambda: self.station.issue_ticket(service_id, lang, priority),
+            lambda outcome: self._issued(generation, outcome),
+            lambda _message: self._issued(generation, None),
+        )
+
+    def _issued(self, generation: int, outcome: TicketOutcome | None) -> None:
+        if generation != self._generation:
+            return  # the session was wiped while the ticket was being issued
+        self.session.outcome = outcome
+        if outcome is None:
+            self.confirmation.show_failure()
+        else:
+            self.confirmation.show_outcome(outcome)
+        self.confirmation.retranslate(self.tr)
+        self._show(self.confirmation)
+        self.ticket_shown.emit(outcome)
+
+    def _idle(self) -> None:
+        if self.session.has_citizen_data or self.current is not self.welcome:
+            self.watchdog.set_enabled(False)
+            self.idle_warning.start(self.tr)
+
+    def reset(self) -> None:
+        """Wipe the citizen's session: nothing of theirs stays on any screen."""
+        self._generation += 1
+        self.watchdog.set_enabled(False)
+        self.idle_warning.stop()
+        self.session.reset()
+        for screen in self.screens:
+            screen.clear()
+        self.set_language(self.session.language)
+        self._show(self.welcome)
+        self.was_reset.emit()
+
+    # window ---------------------------------------------------------------
+
+    def show_kiosk(self) -> None:
+        """Full screen on the primary screen, even without a window manager."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.geometry())
+            screen.geometryChanged.connect(self.setGeometry)
+        self.showFullScreen()
+        self.activateWindow()
