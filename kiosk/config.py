@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from kiosk.i18n import SUPPORTED_LANGUAGES
 from kiosk.problems import InvalidFile, Problem, problems_from_validation
@@ -57,7 +64,9 @@ class StationSettings(_Section):
     languages: Annotated[
         list[str], Field(min_length=1, description="Languages offered, in button order")
     ] = ["en", "es"]
-    default_language: Annotated[str, Field(description="Language after a reset")] = "en"
+    default_language: Annotated[
+        str, Field(validate_default=True, description="Language after a reset")
+    ] = "en"
     timezone: Annotated[
         str | None,
         Field(description="IANA time zone for the daily number reset (default: the machine's)"),
@@ -91,14 +100,15 @@ class StationSettings(_Section):
                 ) from None
         return value
 
-    @model_validator(mode="after")
-    def _default_is_offered(self) -> StationSettings:
-        if self.default_language not in self.languages:
-            raise ValueError(
-                f"default_language {self.default_language!r} must be one of languages "
-                f"{self.languages}"
-            )
-        return self
+    @field_validator("default_language")
+    @classmethod
+    def _default_is_offered(cls, value: str, info: ValidationInfo) -> str:
+        # Declared after ``languages``, so a valid ``languages`` is already in info.data;
+        # an invalid one is reported on its own key and this check is skipped.
+        languages = info.data.get("languages")
+        if languages is not None and value not in languages:
+            raise ValueError(f"must be one of languages {languages}")
+        return value
 
 
 class KioskSettings(_Section):
@@ -111,7 +121,6 @@ class KioskSettings(_Section):
     idle_warning_seconds: Annotated[
         int,
         Field(
-            ge=MIN_WARNING_SECONDS,
             le=600,
             description="Countdown shown before the session is wiped (WCAG 2.2.1: >= 20)",
         ),
@@ -119,6 +128,16 @@ class KioskSettings(_Section):
     confirmation_seconds: Annotated[
         int, Field(ge=5, le=300, description="Time the ticket stays on screen before reset")
     ] = 20
+
+    @field_validator("idle_warning_seconds")
+    @classmethod
+    def _time_to_extend(cls, value: int) -> int:
+        if value < MIN_WARNING_SECONDS:
+            raise ValueError(
+                f"must be at least {MIN_WARNING_SECONDS} seconds: WCAG 2.2.1 gives a person "
+                "at least 20 s to ask for more time before the screen is cleared"
+            )
+        return value
 
 
 class StoreSettings(_Section):
@@ -157,7 +176,10 @@ class Settings(_Section):
     kiosk: KioskSettings = KioskSettings()
     store: StoreSettings = StoreSettings()
     content: ContentSettings = ContentSettings()
-    printer: Annotated[PdfPrinterSettings, Field(discriminator="backend")] = PdfPrinterSettings()
+    # One backend so far. A pydantic discriminator on a lone model rejects every
+    # [printer] table that leaves ``backend`` out; add it with the second backend
+    # (as a union with a callable discriminator that defaults to "pdf").
+    printer: PdfPrinterSettings = PdfPrinterSettings()
 
 
 class StationConfig:

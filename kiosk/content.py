@@ -149,11 +149,18 @@ def _cross_checks(folder: Path, file: Path, pack: Pack) -> list[Problem]:
                     f"agencies are {', '.join(sorted(agency_ids))}",
                 )
             )
-        icon = (folder / service.icon).resolve()
-        if not icon.is_file():
-            problems.append(Problem(file, f"{key}.icon", f"file not found: {service.icon}"))
-        elif folder.resolve() not in icon.parents:
-            problems.append(Problem(file, f"{key}.icon", "must be a file inside the pack folder"))
+        try:
+            icon = (folder / service.icon).resolve()
+            found = icon.is_file()
+        except (OSError, ValueError):  # NUL byte, name too long, ...
+            problems.append(Problem(file, f"{key}.icon", "not a usable file path"))
+        else:
+            if not found:
+                problems.append(Problem(file, f"{key}.icon", f"file not found: {service.icon}"))
+            elif folder.resolve() not in icon.parents:
+                problems.append(
+                    Problem(file, f"{key}.icon", "must be a file inside the pack folder")
+                )
         for field in ("name", "description"):
             problems += _missing_languages(
                 file, f"{key}.{field}", getattr(service, field), pack.languages

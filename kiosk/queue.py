@@ -176,6 +176,9 @@ class QueueService:
             return ahead, self._estimate(session, ticket.service_id, ahead, now)
 
     def _people_ahead(self, session: Session, ticket: Ticket) -> int:
+        # Order within a service's day is the number, not issued_at: two kiosks can
+        # read the clock in one order and take numbers in the other, and equal
+        # timestamps would count each ticket as ahead of the other.
         query = select(func.count()).where(
             Ticket.service_id == ticket.service_id,
             Ticket.business_date == ticket.business_date,
@@ -183,11 +186,9 @@ class QueueService:
             Ticket.id != ticket.id,
         )
         if ticket.priority:
-            query = query.where(Ticket.priority.is_(True), Ticket.issued_at <= ticket.issued_at)
+            query = query.where(Ticket.priority.is_(True), Ticket.number < ticket.number)
         else:
-            query = query.where(
-                (Ticket.priority.is_(True)) | (Ticket.issued_at <= ticket.issued_at)
-            )
+            query = query.where((Ticket.priority.is_(True)) | (Ticket.number < ticket.number))
         return int(session.scalar(query) or 0)
 
     def _estimate(self, session: Session, service_id: str, ahead: int, now: dt.datetime) -> int:

@@ -14,19 +14,46 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
 
 
+class StoreError(Exception):
+    """The store cannot be used; the message says why and what to do."""
+
+
+def safe_url(url: str | URL) -> str:
+    """``url`` with any password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def store_unavailable(url: str | URL, exc: BaseException) -> StoreError:
+    """A :class:`StoreError` for a store that cannot be opened (server down, bad path...)."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    detail = reason[0] if reason else type(exc).__name__
+    return StoreError(
+        f"cannot open the store at {safe_url(url)}: {detail}. Check store.url and "
+        "station.data_dir in the station config, and that the database server is reachable."
+    )
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for ``url`` with the store's durability settings."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    """Create an engine for ``url`` with the store's durability settings.
+
+    Raises :class:`StoreError` for a URL that cannot be used (unknown driver,
+    a folder for the SQLite file that cannot be created).
+    """
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(url, pool_pre_ping=True, **kwargs)
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    except (ArgumentError, ImportError, OSError) as exc:
+        raise store_unavailable(url, exc) from exc
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
 
     @event.listens_for(engine, "connect")

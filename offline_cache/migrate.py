@@ -15,12 +15,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from offline_cache.engine import StoreError, store_unavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-
-class StoreError(Exception):
-    """The store cannot be used; the message says why and what to do."""
+__all__ = ["StoreError", "StoreTooNew", "current_revision", "head_revision", "upgrade"]
 
 
 class StoreTooNew(StoreError):
@@ -40,8 +41,12 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The store's schema revision (None for an empty store); StoreError if unreachable."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        raise store_unavailable(engine.url, exc) from exc
 
 
 def check_not_newer(engine: Engine) -> str | None:
@@ -65,7 +70,10 @@ def upgrade(engine: Engine) -> str:
     """Bring the store to the newest schema this code knows; return that revision."""
     check_not_newer(engine)
     cfg = _config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except DBAPIError as exc:
+        raise store_unavailable(engine.url, exc) from exc
     return head_revision()

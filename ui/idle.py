@@ -47,7 +47,7 @@ class IdleWatchdog(QObject):
     def enabled(self) -> bool:
         return self._enabled
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._enabled and event.type() in ACTIVITY:
             self.timer.start()
         return False
@@ -123,7 +123,7 @@ class IdleWarning(QWidget):
         self.stop()
         self.continued.emit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self.setGeometry(self.parentWidget().rect())
         return False

@@ -34,7 +34,7 @@ class TicketPreview(QWidget):
         self.updateGeometry()
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+    def sizeHint(self) -> QSize:
         return QSize(PAPER_WIDTH, self._layout_height())
 
     def _layout_height(self) -> int:
@@ -42,7 +42,7 @@ class TicketPreview(QWidget):
             return 0
         return int(self._draw(None)) + MARGIN
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
+    def paintEvent(self, event: QPaintEvent) -> None:
         if self._document is None:
             return
         painter = QPainter(self)

@@ -54,10 +54,10 @@ class ServiceCard(QPushButton):
         for child in (picture, self.name, self.description, self.agency):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+    def sizeHint(self) -> QSize:
         return self.layout().sizeHint()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+    def minimumSizeHint(self) -> QSize:
         # Wrapped labels would otherwise ask for their one-line width and push
         # the grid past the screen; the grid decides the width, text wraps.
         return QSize(260, 150)
