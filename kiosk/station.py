@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from kiosk.config import StationConfig
 from kiosk.content import ContentPack, load_pack
-from kiosk.queue import IssuedTicket, QueueService
+from kiosk.queue import Clock, IssuedTicket, QueueService, utcnow
 from kiosk.tickets import ticket_document
 from offline_cache.engine import make_engine, make_sessionmaker
 from offline_cache.migrate import upgrade
@@ -45,6 +45,7 @@ class Station:
         pack: ContentPack,
         engine: Engine,
         printer: PrintBackend,
+        clock: Clock = utcnow,
     ) -> None:
         self.config = config
         self.pack = pack
@@ -53,11 +54,11 @@ class Station:
         tz_name = config.settings.station.timezone
         self.tz = ZoneInfo(tz_name) if tz_name else None
         self.queue = QueueService(
-            make_sessionmaker(engine), pack, config.settings.station.id, tz=self.tz
+            make_sessionmaker(engine), pack, config.settings.station.id, tz=self.tz, clock=clock
         )
 
     @classmethod
-    def open(cls, config: StationConfig) -> Station:
+    def open(cls, config: StationConfig, clock: Clock = utcnow) -> Station:
         """Load the content pack, upgrade the store and set up the printer.
 
         Raises :class:`kiosk.problems.InvalidFile` for a broken pack and
@@ -66,7 +67,7 @@ class Station:
         pack = load_pack(config.pack_dir)
         engine = make_engine(config.store_url)
         upgrade(engine)
-        return cls(config, pack, engine, make_printer(config))
+        return cls(config, pack, engine, make_printer(config), clock=clock)
 
     def close(self) -> None:
         self.engine.dispose()

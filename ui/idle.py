@@ -59,7 +59,7 @@ class IdleWarning(QWidget):
     continued = Signal()
     expired = Signal()
 
-    def __init__(self, parent: QWidget, seconds: int) -> None:
+    def __init__(self, parent: QWidget, seconds: int, tick_ms: int = 1000) -> None:
         super().__init__(parent)
         self.setObjectName("IdleScrim")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -67,7 +67,7 @@ class IdleWarning(QWidget):
         self.left = seconds
         self._tr: Translator | None = None
         self.timer = QTimer(self)
-        self.timer.setInterval(1000)
+        self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self._tick)
         outer = QVBoxLayout(self)
         outer.setAlignment(Qt.AlignmentFlag.AlignCenter)

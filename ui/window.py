@@ -29,7 +29,10 @@ class KioskWindow(QWidget):
     ticket_shown = Signal(object)  # TicketOutcome, or None when no ticket could be issued
     was_reset = Signal()
 
-    def __init__(self, station: Station, worker: StationWorker | None = None) -> None:
+    def __init__(
+        self, station: Station, worker: StationWorker | None = None, tick_ms: int = 1000
+    ) -> None:
+        """``tick_ms`` is the length of one second on the kiosk's clocks; tests shorten it."""
         super().__init__()
         self.setObjectName("KioskWindow")
         self.station = station
@@ -43,8 +46,10 @@ class KioskWindow(QWidget):
         self.header = HeaderBar(settings.station.center_name, languages)
         self.welcome = WelcomeScreen(settings.station.center_name, languages)
         self.services = ServicesScreen(station.pack)
-        self.priority = PriorityScreen()
-        self.confirmation = ConfirmationScreen(station.pack, settings.kiosk.confirmation_seconds)
+        self.priority = PriorityScreen(station.pack)
+        self.confirmation = ConfirmationScreen(
+            station.pack, settings.kiosk.confirmation_seconds, tick_ms
+        )
         self.screens: list[Screen] = [self.welcome, self.services, self.priority, self.confirmation]
         self.stack = QStackedWidget()
         for screen in self.screens:
@@ -56,11 +61,11 @@ class KioskWindow(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
 
-        self.watchdog = IdleWatchdog(settings.kiosk.idle_timeout_seconds * 1000, self)
+        self.watchdog = IdleWatchdog(settings.kiosk.idle_timeout_seconds * tick_ms, self)
         app = QApplication.instance()
         assert app is not None
         app.installEventFilter(self.watchdog)
-        self.idle_warning = IdleWarning(self, settings.kiosk.idle_warning_seconds)
+        self.idle_warning = IdleWarning(self, settings.kiosk.idle_warning_seconds, tick_ms)
 
         self.welcome.language_chosen.connect(self._start)
         self.header.language_chosen.connect(self.set_language)
@@ -110,10 +115,7 @@ class KioskWindow(QWidget):
     def _service_chosen(self, service_id: str) -> None:
         self.session.service_id = service_id
         if self.station.config.settings.kiosk.ask_priority:
-            service = self.station.pack.service(service_id)
-            self.priority.set_service_name(
-                self.station.pack.text(service.name, self.session.language)
-            )
+            self.priority.set_service(service_id, self.tr)
             self._show(self.priority)
         else:
             self._issue()

@@ -23,7 +23,7 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 class ConfirmationScreen(Screen):
     finished = Signal()
 
-    def __init__(self, pack: ContentPack, seconds: int) -> None:
+    def __init__(self, pack: ContentPack, seconds: int, tick_ms: int = 1000) -> None:
         super().__init__()
         self.setObjectName("ConfirmationScreen")
         self._pack = pack
@@ -33,7 +33,7 @@ class ConfirmationScreen(Screen):
         self._failed = False
         self._tr: Translator | None = None
         self.timer = QTimer(self)
-        self.timer.setInterval(1000)
+        self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self._tick)
 
         outer = QHBoxLayout(self)

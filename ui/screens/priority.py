@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
+from kiosk.content import ContentPack
 from kiosk.i18n import Translator
 from ui.screens import Screen
 from ui.widgets import button, label
@@ -16,9 +17,11 @@ class PriorityScreen(Screen):
     answered = Signal(bool)
     back = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, pack: ContentPack) -> None:
         super().__init__()
         self.setObjectName("PriorityScreen")
+        self._pack = pack
+        self._service_id: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(120, 40, 120, 40)
         self.service = label("ScreenSubtitle", align=CENTER)
@@ -35,7 +38,6 @@ class PriorityScreen(Screen):
         row.addStretch(1)
         self.no_button = button(variant="choice", name="priority-no")
         self.yes_button = button(variant="choice", name="priority-yes")
-        self.no_button.setProperty("variant", "choice")
         self.no_button.clicked.connect(lambda: self.answered.emit(False))
         self.yes_button.clicked.connect(lambda: self.answered.emit(True))
         row.addWidget(self.no_button)
@@ -47,10 +49,14 @@ class PriorityScreen(Screen):
         self.back_button.clicked.connect(self.back)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-    def set_service_name(self, name: str) -> None:
-        self.service.setText(name)
+    def set_service(self, service_id: str, tr: Translator) -> None:
+        self._service_id = service_id
+        self.retranslate(tr)
 
     def retranslate(self, tr: Translator) -> None:
+        if self._service_id is not None:
+            service = self._pack.service(self._service_id)
+            self.service.setText(self._pack.text(service.name, tr.lang))
         self.title.setText(tr("priority.title"))
         self.hint.setText(tr("priority.hint"))
         self.no_button.setText(tr("priority.decline"))
@@ -58,4 +64,5 @@ class PriorityScreen(Screen):
         self.back_button.setText("‹  " + tr("nav.back"))
 
     def clear(self) -> None:
+        self._service_id = None
         self.service.clear()

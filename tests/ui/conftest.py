@@ -1,0 +1,85 @@
+"""Fixtures for the kiosk screens: a real station (SQLite file, PDF spool) in tmp_path.
+
+Every test drives the real window with the real core behind it; only the
+length of a "second" on the kiosk's clocks is shortened (``tick_ms``), so an
+idle timeout of 60 s takes a fraction of a second while the same timers run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import StationConfig, load_config
+from kiosk.station import Station
+from ui.theme import apply_theme
+from ui.window import KioskWindow
+
+pytestmark = pytest.mark.gui
+TICK_MS = 10  # one kiosk "second" in the tests
+
+
+def write_config(tmp_path: Path, **sections: dict[str, object]) -> Path:
+    base: dict[str, dict[str, object]] = {
+        "station": {
+            "id": "test-kiosk",
+            "center_name": "Riverside Service Center",
+            "timezone": "America/Chicago",
+            "data_dir": "data",
+        },
+        "kiosk": {"idle_timeout_seconds": 60, "idle_warning_seconds": 30},
+        "printer": {"backend": "pdf", "spool_dir": "data/spool"},
+    }
+    for name, values in sections.items():
+        base.setdefault(name, {}).update(values)
+    lines = []
+    for name, values in base.items():
+        lines.append(f"[{name}]")
+        for key, value in values.items():
+            if isinstance(value, bool):
+                rendered = "true" if value else "false"
+            elif isinstance(value, str):
+                rendered = '"' + value + '"'
+            else:
+                rendered = str(value)
+            lines.append(f"{key} = {rendered}")
+    path = tmp_path / "station.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, qapp: object) -> Iterator[Callable[..., KioskWindow]]:
+    stations: list[Station] = []
+    windows: list[KioskWindow] = []
+
+    def make(config: StationConfig, clock: Callable[[], dt.datetime] | None = None) -> KioskWindow:
+        apply_theme(qapp)  # type: ignore[arg-type]
+        station = Station.open(config, clock=clock) if clock else Station.open(config)
+        window = KioskWindow(station, tick_ms=TICK_MS)
+        qtbot.addWidget(window)
+        window.resize(1920, 1080)
+        window.show()
+        stations.append(station)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.worker.wait_idle()
+    for station in stations:
+        station.close()
+
+
+@pytest.fixture
+def kiosk_config(tmp_path: Path) -> StationConfig:
+    return load_config(write_config(tmp_path))
+
+
+@pytest.fixture
+def window(make_window: Callable[..., KioskWindow], kiosk_config: StationConfig) -> KioskWindow:
+    return make_window(kiosk_config)
