@@ -113,7 +113,10 @@ class ConfirmationScreen(Screen):
         self.priority.setVisible(bool(ticket and ticket.priority))
         self.ahead.setText(tr.plural("people_ahead", ticket.people_ahead) if ticket else "")
         self.wait.setText(tr.wait(ticket.estimated_wait_minutes) if ticket else "")
-        self.preview_caption.setText(tr("ticket.preview") if ticket else "")
+        # The preview shows the paper the citizen holds; with no paper, there is nothing to show.
+        printed = bool(outcome and outcome.printed)
+        self.preview_caption.setText(tr("ticket.preview") if printed else "")
+        self.preview.setVisible(printed)
         if self._failed:
             self._set_status(tr("confirm.issue_failed"), fault=True)
         elif outcome is None:

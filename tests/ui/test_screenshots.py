@@ -1,0 +1,104 @@
+"""Every kiosk screen in both languages, rendered to PNG and checked for clipping.
+
+`make screenshots` writes them to docs/screenshots/ (shown in the README);
+in the normal test run they go to a temporary folder, so the check still runs
+without touching the working tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import load_config
+from tests.helpers.pdf import decode_qr, render_page
+from tests.ui.conftest import write_config
+from tests.ui.flow import take_ticket
+from ui.window import KioskWindow
+
+pytestmark = pytest.mark.gui
+FIXED_NOW = dt.datetime(2026, 11, 30, 15, 41, tzinfo=dt.UTC)  # 09:41 in Chicago
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("KIOSK_SCREENSHOT_DIR") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def clipped_texts(window: KioskWindow) -> list[str]:
+    """Visible labels and buttons whose text needs more room than they were given."""
+    problems = []
+    for widget in window.findChildren(QLabel):
+        if not widget.isVisibleTo(window) or not widget.text():
+            continue
+        if widget.wordWrap():
+            needed = widget.heightForWidth(widget.width())
+            if needed > widget.height() + 1:
+                problems.append(f"{widget.objectName()}: {widget.text()!r} (height)")
+        elif widget.sizeHint().width() > widget.width() + 1:
+            problems.append(f"{widget.objectName()}: {widget.text()!r} (width)")
+    for button in window.findChildren(QPushButton):
+        if button.isVisibleTo(window) and button.text():
+            if (
+                button.fontMetrics().horizontalAdvance(button.text())
+                > button.contentsRect().width()
+            ):
+                problems.append(f"button {button.text()!r}")
+    return problems
+
+
+def snap(window: KioskWindow, folder: Path, name: str) -> Path:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    assert window.size().width() == 1920 and window.size().height() == 1080, (
+        f"{name}: the window grew to {window.size()} to fit its content"
+    )
+    path = folder / f"{name}.png"
+    assert window.grab().save(str(path))
+    assert clipped_texts(window) == [], f"{name}: clipped text"
+    assert path.stat().st_size > 10_000
+    return path
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_kiosk_screen_renders_unclipped_at_1080p(
+    qtbot: QtBot, make_window, tmp_path: Path, shots: Path, lang: str
+) -> None:
+    window = make_window(load_config(write_config(tmp_path)), clock=lambda: FIXED_NOW)
+    if lang == "en":
+        snap(window, shots, "welcome")
+    window.welcome.language_buttons[lang].click()
+    snap(window, shots, f"services-{lang}")
+    window.services.cards["license-renewal"].click()
+    snap(window, shots, f"priority-{lang}")
+    window.header.start_over_button.click()
+
+    outcome = take_ticket(qtbot, window, lang, "license-renewal", priority=True)
+    snap(window, shots, f"confirmation-{lang}")
+    window.watchdog.expired.emit()
+    snap(window, shots, f"idle-warning-{lang}")
+
+    assert outcome.printed_to is not None
+    page = render_page(outcome.printed_to, dpi=203)
+    page.save(shots / f"ticket-{lang}.png")
+    assert decode_qr(page) == [outcome.ticket.id]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_print_fault_screen_renders_unclipped(
+    qtbot: QtBot, make_window, tmp_path: Path, shots: Path, lang: str
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    config = load_config(write_config(tmp_path, printer={"spool_dir": str(blocker / "x")}))
+    window = make_window(config, clock=lambda: FIXED_NOW)
+    take_ticket(qtbot, window, lang, "report-pothole", priority=False)
+    snap(window, shots, f"confirmation-print-failed-{lang}")
