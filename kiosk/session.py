@@ -8,8 +8,10 @@ which nothing about the previous person is left.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kiosk.station import TicketOutcome
+if TYPE_CHECKING:
+    from kiosk.station import TicketOutcome
 
 
 @dataclass

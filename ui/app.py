@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from kiosk.config import StationConfig
+
+if TYPE_CHECKING:
+    from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 EXIT_NO_DISPLAY = 3
@@ -41,9 +45,9 @@ def run_station(config: StationConfig) -> int:
         )
         return EXIT_NO_DISPLAY
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.station import Station
     from ui.theme import apply_theme
     from ui.window import KioskWindow
 
@@ -51,12 +55,36 @@ def run_station(config: StationConfig) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("OneStop")
     apply_theme(app)
-    station = Station.open(config)
-    window = KioskWindow(station)
+    window = KioskWindow(config)
     window.show_kiosk()
-    log.info("station %s ready", config.settings.station.id)
+    # The welcome screen is painted first; the store, content and printer load
+    # right after, before any touch is handled (events queue behind this).
+    QTimer.singleShot(0, lambda: open_station(window))
     try:
         return app.exec()
     finally:
-        window.worker.wait_idle()
-        station.close()
+        if window.worker is not None:
+            window.worker.wait_idle()
+        if window.station is not None:
+            window.station.close()
+
+
+def open_station(window: KioskWindow) -> None:
+    """Open the station behind the welcome screen, or show it out of service."""
+    from kiosk.problems import InvalidFile
+    from kiosk.station import Station
+    from offline_cache.migrate import StoreError
+
+    try:
+        station = Station.open(window.config)
+    except InvalidFile as exc:
+        for problem in exc.problems:
+            log.error("station cannot start: %s", problem)
+        window.show_unavailable()
+        return
+    except StoreError as exc:
+        log.error("station cannot start: %s", exc)
+        window.show_unavailable()
+        return
+    window.attach(station)
+    log.info("station %s ready", window.config.settings.station.id)

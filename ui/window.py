@@ -8,52 +8,62 @@ draws itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.config import StationConfig
 from kiosk.i18n import Translator
 from kiosk.session import KioskSession
-from kiosk.station import Station, TicketOutcome
 from ui.idle import IdleWarning, IdleWatchdog
 from ui.screens import Screen
-from ui.screens.confirmation import ConfirmationScreen
-from ui.screens.priority import PriorityScreen
-from ui.screens.services import ServicesScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.widgets import HeaderBar
-from ui.workers import StationWorker
+
+if TYPE_CHECKING:  # the heavy modules load in attach(), after the first paint
+    from kiosk.station import Station, TicketOutcome
+    from ui.screens.confirmation import ConfirmationScreen
+    from ui.screens.priority import PriorityScreen
+    from ui.screens.services import ServicesScreen
+    from ui.workers import StationWorker
 
 
 class KioskWindow(QWidget):
+    """The kiosk window; built in two steps so the welcome screen shows at once.
+
+    The constructor needs only the config and builds the welcome screen;
+    :meth:`attach` takes the opened :class:`Station` (store, content, printer:
+    the slow imports) and builds the rest. ``ui.app`` paints the welcome screen
+    between the two; tests and benchmarks call both.
+    """
+
     ticket_shown = Signal(object)  # TicketOutcome, or None when no ticket could be issued
     was_reset = Signal()
+    services: ServicesScreen
+    priority: PriorityScreen
+    confirmation: ConfirmationScreen
 
-    def __init__(
-        self, station: Station, worker: StationWorker | None = None, tick_ms: int = 1000
-    ) -> None:
+    def __init__(self, config: StationConfig, tick_ms: int = 1000) -> None:
         """``tick_ms`` is the length of one second on the kiosk's clocks; tests shorten it."""
         super().__init__()
         self.setObjectName("KioskWindow")
-        self.station = station
-        settings = station.config.settings
+        self.config = config
+        self.station: Station | None = None
+        self.worker: StationWorker | None = None
+        self._tick_ms = tick_ms
+        settings = config.settings
         self.session = KioskSession(settings.station.default_language)
-        self.worker = worker or StationWorker(self)
         self._generation = 0  # bumped on reset: late results for a wiped session are dropped
         self.setWindowTitle(f"OneStop — {settings.station.center_name}")
 
         languages = settings.station.languages
         self.header = HeaderBar(settings.station.center_name, languages)
         self.welcome = WelcomeScreen(settings.station.center_name, languages)
-        self.services = ServicesScreen(station.pack)
-        self.priority = PriorityScreen(station.pack)
-        self.confirmation = ConfirmationScreen(
-            station.pack, settings.kiosk.confirmation_seconds, tick_ms
-        )
-        self.screens: list[Screen] = [self.welcome, self.services, self.priority, self.confirmation]
+        self.screens: list[Screen] = [self.welcome]
         self.stack = QStackedWidget()
-        for screen in self.screens:
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.welcome)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -70,14 +80,38 @@ class KioskWindow(QWidget):
         self.welcome.language_chosen.connect(self._start)
         self.header.language_chosen.connect(self.set_language)
         self.header.start_over.connect(self.reset)
+        self.watchdog.expired.connect(self._idle)
+        self.idle_warning.continued.connect(lambda: self.watchdog.set_enabled(True))
+        self.idle_warning.expired.connect(self.reset)
+        self.welcome.set_available(False)  # until a station is attached
+        self.reset()
+
+    def attach(self, station: Station, worker: StationWorker | None = None) -> None:
+        """Build the screens that need the store, the content and the printer."""
+        from ui.screens.confirmation import ConfirmationScreen
+        from ui.screens.priority import PriorityScreen
+        from ui.screens.services import ServicesScreen
+        from ui.workers import StationWorker
+
+        self.station = station
+        self.worker = worker or StationWorker(self)
+        seconds = self.config.settings.kiosk.confirmation_seconds
+        self.services = ServicesScreen(station.pack)
+        self.priority = PriorityScreen(station.pack)
+        self.confirmation = ConfirmationScreen(station.pack, seconds, self._tick_ms)
+        for screen in (self.services, self.priority, self.confirmation):
+            self.screens.append(screen)
+            self.stack.addWidget(screen)
         self.services.service_chosen.connect(self._service_chosen)
         self.priority.answered.connect(self._priority_answered)
         self.priority.back.connect(lambda: self._show(self.services))
         self.confirmation.finished.connect(self.reset)
-        self.watchdog.expired.connect(self._idle)
-        self.idle_warning.continued.connect(lambda: self.watchdog.set_enabled(True))
-        self.idle_warning.expired.connect(self.reset)
+        self.welcome.set_available(True)
         self.reset()
+
+    def show_unavailable(self) -> None:
+        """The station could not start (store, content): send citizens to the desk."""
+        self.welcome.set_available(False, broken=True)
 
     # navigation -----------------------------------------------------------
 
@@ -114,7 +148,7 @@ class KioskWindow(QWidget):
 
     def _service_chosen(self, service_id: str) -> None:
         self.session.service_id = service_id
-        if self.station.config.settings.kiosk.ask_priority:
+        if self.config.settings.kiosk.ask_priority:
             self.priority.set_service(service_id, self.tr)
             self._show(self.priority)
         else:
@@ -127,12 +161,13 @@ class KioskWindow(QWidget):
     def _issue(self) -> None:
         """Issue and print on the worker; the screen waits without freezing."""
         session = self.session
-        assert session.service_id is not None
+        station, worker = self.station, self.worker
+        assert session.service_id is not None and station is not None and worker is not None
         service_id, lang, priority = session.service_id, session.language, bool(session.priority)
         generation = self._generation
         self.stack.setEnabled(False)  # one tap, one ticket
-        self.worker.submit(
-            lambda: self.station.issue_ticket(service_id, lang, priority),
+        worker.submit(
+            lambda: station.issue_ticket(service_id, lang, priority),
             lambda outcome: self._issued(generation, outcome),
             lambda _message: self._issued(generation, None),
         )

@@ -60,7 +60,8 @@ def make_window(qtbot: QtBot, qapp: object) -> Iterator[Callable[..., KioskWindo
     def make(config: StationConfig, clock: Callable[[], dt.datetime] | None = None) -> KioskWindow:
         apply_theme(qapp)  # type: ignore[arg-type]
         station = Station.open(config, clock=clock) if clock else Station.open(config)
-        window = KioskWindow(station, tick_ms=TICK_MS)
+        window = KioskWindow(config, tick_ms=TICK_MS)
+        window.attach(station)
         qtbot.addWidget(window)
         window.resize(1920, 1080)
         window.show()
@@ -70,7 +71,8 @@ def make_window(qtbot: QtBot, qapp: object) -> Iterator[Callable[..., KioskWindo
 
     yield make
     for window in windows:
-        window.worker.wait_idle()
+        if window.worker is not None:
+            window.worker.wait_idle()
     for station in stations:
         station.close()
 

@@ -45,12 +45,15 @@ def clipped_texts(window: KioskWindow) -> list[str]:
         elif widget.sizeHint().width() > widget.width() + 1:
             problems.append(f"{widget.objectName()}: {widget.text()!r} (width)")
     for button in window.findChildren(QPushButton):
-        if button.isVisibleTo(window) and button.text():
-            if (
+        if (
+            button.isVisibleTo(window)
+            and button.text()
+            and (
                 button.fontMetrics().horizontalAdvance(button.text())
                 > button.contentsRect().width()
-            ):
-                problems.append(f"button {button.text()!r}")
+            )
+        ):
+            problems.append(f"button {button.text()!r}")
     return problems
 
 

@@ -7,15 +7,19 @@ its own after a countdown, or at once with "Done".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
-from kiosk.station import TicketOutcome
 from ui.screens import Screen
 from ui.ticket_preview import TicketPreview
 from ui.widgets import button, label
+
+if TYPE_CHECKING:
+    from kiosk.station import TicketOutcome
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 

@@ -47,10 +47,22 @@ class WelcomeScreen(Screen):
         layout.addStretch(2)
         self.help = label("WelcomeHelp", align=CENTER)
         layout.addWidget(self.help)
+        self._broken = False
+
+    def set_available(self, available: bool, *, broken: bool = False) -> None:
+        """Language buttons work only once the station is up; a broken one says so."""
+        self._broken = broken
+        for btn in self.language_buttons.values():
+            btn.setEnabled(available)
+        self.retranslate(Translator(self._languages[0]))
 
     def retranslate(self, tr: Translator) -> None:
         # Same in every language on purpose: the citizen has not chosen yet.
         everyone = [Translator(lang) for lang in self._languages]
         self.title.setText("  ·  ".join(t("welcome.title") for t in everyone))
         self.subtitle.setText("\n".join(t("welcome.subtitle") for t in everyone))
-        self.help.setText("\n".join(t("welcome.help") for t in everyone))
+        key = "welcome.unavailable" if self._broken else "welcome.help"
+        self.help.setObjectName("WelcomeUnavailable" if self._broken else "WelcomeHelp")
+        self.help.style().unpolish(self.help)
+        self.help.style().polish(self.help)
+        self.help.setText("\n".join(t(key) for t in everyone))
