@@ -94,7 +94,7 @@ class IdleWarning(QWidget):
     def start(self, tr: Translator) -> None:
         self.left = self._seconds
         self.retranslate(tr)
-        self.setGeometry(self.parentWidget().rect())
+        self._cover_parent()
         self.show()
         self.raise_()
         self.continue_button.setFocus()
@@ -125,5 +125,10 @@ class IdleWarning(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+            self._cover_parent()
         return False
+
+    def _cover_parent(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())

@@ -116,7 +116,7 @@ class KioskWindow(QWidget):
     # navigation -----------------------------------------------------------
 
     @property
-    def tr(self) -> Translator:
+    def translator(self) -> Translator:
         return Translator(self.session.language)
 
     @property
@@ -134,7 +134,7 @@ class KioskWindow(QWidget):
     def set_language(self, lang: str) -> None:
         """Switch every visible string at once; the citizen stays where they are."""
         self.session.language = lang
-        tr = self.tr
+        tr = self.translator
         self.header.retranslate(tr)
         for screen in self.screens:
             screen.retranslate(tr)
@@ -149,7 +149,7 @@ class KioskWindow(QWidget):
     def _service_chosen(self, service_id: str) -> None:
         self.session.service_id = service_id
         if self.config.settings.kiosk.ask_priority:
-            self.priority.set_service(service_id, self.tr)
+            self.priority.set_service(service_id, self.translator)
             self._show(self.priority)
         else:
             self._issue()
@@ -180,14 +180,14 @@ class KioskWindow(QWidget):
             self.confirmation.show_failure()
         else:
             self.confirmation.show_outcome(outcome)
-        self.confirmation.retranslate(self.tr)
+        self.confirmation.retranslate(self.translator)
         self._show(self.confirmation)
         self.ticket_shown.emit(outcome)
 
     def _idle(self) -> None:
         if self.session.has_citizen_data or self.current is not self.welcome:
             self.watchdog.set_enabled(False)
-            self.idle_warning.start(self.tr)
+            self.idle_warning.start(self.translator)
 
     def reset(self) -> None:
         """Wipe the citizen's session: nothing of theirs stays on any screen."""

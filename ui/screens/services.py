@@ -55,7 +55,8 @@ class ServiceCard(QPushButton):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
     def sizeHint(self) -> QSize:
-        return self.layout().sizeHint()
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
 
     def minimumSizeHint(self) -> QSize:
         # Wrapped labels would otherwise ask for their one-line width and push
