@@ -6,7 +6,12 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 DEMO   ?= demo-data
 
-.PHONY: run test lint bench screenshots clean venv
+.PHONY: run test lint bench screenshots clean venv system-libs
+
+# Debian packages Qt needs to open a window on X11 (its xcb plugin) and to draw text.
+QT_DEBS := libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 \
+	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+	libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +27,23 @@ $(TSTAMP): pyproject.toml
 
 venv: $(STAMP)
 
+## Qt's system libraries: installed when we may (root + apt), else the command is printed.
+system-libs:
+	@command -v dpkg-query >/dev/null 2>&1 || exit 0; \
+	missing=""; for p in $(QT_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Qt's system libraries:$$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing \
+	    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; }; \
+	else \
+	  echo "OneStop's screens need these system libraries: sudo apt install$$missing"; exit 1; \
+	fi
+
 ## Start the demo station: kiosk role, SQLite in ./demo-data, sample content, PDF spool.
-run: $(STAMP)
+run: $(STAMP) system-libs
 	$(VENV)/bin/kiosk demo --data-dir $(DEMO)
 
 ## Run the whole suite headless.
