@@ -149,8 +149,20 @@ class StoreSettings(_Section):
     @field_validator("url")
     @classmethod
     def _known_backend(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("sqlite:///", "postgresql")):
+        if value is None:
+            return value
+        if not value.startswith(("sqlite:///", "postgresql")):
             raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
+        from sqlalchemy.engine import make_url  # deferred: keeps `kiosk --help` instant
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError(
+                "not a valid database URL; write it like "
+                "postgresql+psycopg://user@host:5432/onestop"
+            ) from None
         return value
 
 

@@ -10,6 +10,8 @@ locked". PostgreSQL URLs pass through; row locks do the same job there.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,10 @@ class StoreError(Exception):
 
 def safe_url(url: str | URL) -> str:
     """``url`` with any password hidden, for messages and logs."""
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "(a store URL that cannot be parsed)"
 
 
 def store_unavailable(url: str | URL, exc: BaseException) -> StoreError:
@@ -52,7 +57,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             return create_engine(url, pool_pre_ping=True, **kwargs)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    except (ArgumentError, ImportError, OSError) as exc:
+    except (ArgumentError, ValueError, ImportError, OSError) as exc:
         raise store_unavailable(url, exc) from exc
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
 
@@ -61,10 +66,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # Let SQLAlchemy's "begin" hook below issue BEGIN, not pysqlite.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        _use_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -72,6 +77,24 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _use_wal(cur: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode (it stays so; later connections find it set).
+
+    Switching a new file to WAL needs the file to itself for a moment, and when
+    several stations open a new store at once SQLite answers "database is
+    locked" at once instead of waiting for the busy timeout; so wait here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

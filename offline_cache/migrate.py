@@ -14,12 +14,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from offline_cache.engine import StoreError, store_unavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x4F6E6553746F70  # pg_advisory_xact_lock key held while migrating ("OneStop")
 
 __all__ = ["StoreError", "StoreTooNew", "current_revision", "head_revision", "upgrade"]
 
@@ -51,7 +52,10 @@ def current_revision(engine: Engine) -> str | None:
 
 def check_not_newer(engine: Engine) -> str | None:
     """Return the store's revision; raise :class:`StoreTooNew` if this code does not know it."""
-    current = current_revision(engine)
+    return _known_revision(engine, current_revision(engine))
+
+
+def _known_revision(engine: Engine, current: str | None) -> str | None:
     if current is None:
         return None
     script = ScriptDirectory.from_config(_config())
@@ -67,11 +71,18 @@ def check_not_newer(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> str:
-    """Bring the store to the newest schema this code knows; return that revision."""
-    check_not_newer(engine)
+    """Bring the store to the newest schema this code knows; return that revision.
+
+    Safe when several stations start at once against one store: on PostgreSQL
+    an advisory lock lets one station migrate while the others wait and then
+    find nothing to do (SQLite's ``BEGIN IMMEDIATE`` does the same).
+    """
     cfg = _config()
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            _known_revision(engine, MigrationContext.configure(conn).get_current_revision())
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except DBAPIError as exc:
