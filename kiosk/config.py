@@ -1,37 +1,39 @@
 """The station configuration: one declared, validated settings table.
 
-Every setting is declared once below with its type, default and a description;
-``kiosk config show``, ``kiosk config check`` and the technician guide are
-views of this table. A station reads one TOML file chosen by ``--config``, the
-``KIOSK_CONFIG`` environment variable, or the platform default location.
+Every setting is declared once below — type, default, description and rules —
+as a field of a frozen dataclass; ``kiosk config show``, ``kiosk config
+check`` and the technician guide are views of this table. A station reads one
+TOML file chosen by ``--config``, the ``KIOSK_CONFIG`` environment variable,
+or the platform default location.
+
+The checker is ours rather than a validation library's on purpose: the
+config is read before the welcome screen can be painted, and importing a
+validation framework there cost more than the whole rest of the first frame
+(see ``make bench``). It checks strictly (``"60"`` is not a number, ``"yes"``
+is not a boolean) and reports every problem at once.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import platformdirs
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
 
 from kiosk.i18n import SUPPORTED_LANGUAGES
-from kiosk.problems import InvalidFile, Problem, problems_from_validation
+from kiosk.problems import InvalidFile, Problem
 
 APP_NAME = "onestop-kiosk"
 ENV_VAR = "KIOSK_CONFIG"
 SAMPLE_PACK = Path(__file__).resolve().parent / "sample_pack"
 MIN_WARNING_SECONDS = 20  # WCAG 2.2.1: at least 20 s to extend a time limit
+SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
 
 def default_config_path() -> Path:
@@ -42,156 +44,276 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Check = Callable[[Any, dict[str, Any]], str | None]
 
 
-class StationSettings(_Section):
-    id: Annotated[
-        str,
-        Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="Station id, unique in the center"),
-    ] = "kiosk-01"
-    name: Annotated[str, Field(min_length=1, description="Human name of this station")] = (
-        "Kiosk at the entrance"
+def setting(
+    default: Any,
+    description: str,
+    *,
+    kind: str,
+    choices: tuple[Any, ...] = (),
+    minimum: int | None = None,
+    maximum: int | None = None,
+    pattern: str | None = None,
+    check: Check | None = None,
+    secret: bool = False,
+) -> Any:
+    """Declare one setting. ``kind`` is str, int, bool, path, languages or choice;
+    ``check(value, section_values)`` returns a problem or None."""
+    rules = {
+        "description": description,
+        "kind": kind,
+        "choices": choices,
+        "minimum": minimum,
+        "maximum": maximum,
+        "pattern": pattern,
+        "check": check,
+        "secret": secret,
+    }
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=rules)
+    return field(default=default, metadata=rules)
+
+
+def _known_languages(value: list[str], _section: dict[str, Any]) -> str | None:
+    unknown = [lang for lang in value if lang not in SUPPORTED_LANGUAGES]
+    if unknown:
+        return (
+            f"unsupported language {', '.join(unknown)}; "
+            f"this release has {', '.join(SUPPORTED_LANGUAGES)}"
+        )
+    if len(set(value)) != len(value):
+        return "a language is listed twice"
+    return None
+
+
+def _default_is_offered(value: str, section: dict[str, Any]) -> str | None:
+    languages = section["languages"]
+    if value not in languages:
+        return f"must be one of languages {languages}"
+    return None
+
+
+def _known_zone(value: str, _section: dict[str, Any]) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "unknown time zone; use an IANA name such as America/Chicago"
+    return None
+
+
+def _warning_long_enough(value: int, _section: dict[str, Any]) -> str | None:
+    if value < MIN_WARNING_SECONDS:
+        return (
+            f"must be at least {MIN_WARNING_SECONDS} seconds: WCAG 2.2.1 gives a person "
+            "at least 20 s to ask for more time before the screen is cleared"
+        )
+    return None
+
+
+def _store_url(value: str, _section: dict[str, Any]) -> str | None:
+    if not value.startswith(("sqlite:///", "postgresql")):
+        return "must start with sqlite:/// or postgresql+psycopg://"
+    from sqlalchemy.engine import make_url  # deferred: only when a URL is configured
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(value)
+    except (ArgumentError, ValueError):
+        return "not a valid database URL; write it like postgresql+psycopg://user@host:5432/onestop"
+    return None
+
+
+@dataclass(frozen=True)
+class StationSettings:
+    id: str = setting("kiosk-01", "Station id, unique in the center", kind="str", pattern=SLUG)
+    name: str = setting("Kiosk at the entrance", "Human name of this station", kind="str")
+    role: str = setting(
+        "kiosk",
+        "What this station does: kiosk, counter or display",
+        kind="choice",
+        choices=("kiosk", "counter", "display"),
     )
-    role: Annotated[
-        Literal["kiosk", "counter", "display"],
-        Field(description="What this station does: kiosk, counter or display"),
-    ] = "kiosk"
-    center_name: Annotated[
-        str, Field(min_length=1, description="Service center name printed on tickets")
-    ] = "OneStop Service Center"
-    languages: Annotated[
-        list[str], Field(min_length=1, description="Languages offered, in button order")
-    ] = ["en", "es"]
-    default_language: Annotated[
-        str, Field(validate_default=True, description="Language after a reset")
-    ] = "en"
-    timezone: Annotated[
-        str | None,
-        Field(description="IANA time zone for the daily number reset (default: the machine's)"),
-    ] = None
-    data_dir: Annotated[
-        Path | None, Field(description="Folder for the store and spool (default: per-user data)")
-    ] = None
-
-    @field_validator("languages")
-    @classmethod
-    def _known_languages(cls, value: list[str]) -> list[str]:
-        unknown = [lang for lang in value if lang not in SUPPORTED_LANGUAGES]
-        if unknown:
-            raise ValueError(
-                f"unsupported language {', '.join(unknown)}; "
-                f"this release has {', '.join(SUPPORTED_LANGUAGES)}"
-            )
-        if len(set(value)) != len(value):
-            raise ValueError("a language is listed twice")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                zoneinfo.ZoneInfo(value)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise ValueError(
-                    "unknown time zone; use an IANA name such as America/Chicago"
-                ) from None
-        return value
-
-    @field_validator("default_language")
-    @classmethod
-    def _default_is_offered(cls, value: str, info: ValidationInfo) -> str:
-        # Declared after ``languages``, so a valid ``languages`` is already in info.data;
-        # an invalid one is reported on its own key and this check is skipped.
-        languages = info.data.get("languages")
-        if languages is not None and value not in languages:
-            raise ValueError(f"must be one of languages {languages}")
-        return value
+    center_name: str = setting(
+        "OneStop Service Center", "Service center name printed on tickets", kind="str"
+    )
+    languages: list[str] = setting(
+        ["en", "es"],
+        "Languages offered, in button order",
+        kind="languages",
+        check=_known_languages,
+    )
+    default_language: str = setting(
+        "en", "Language after a reset", kind="str", check=_default_is_offered
+    )
+    timezone: str | None = setting(
+        None,
+        "IANA time zone for the daily number reset (default: the machine's)",
+        kind="str",
+        check=_known_zone,
+    )
+    data_dir: Path | None = setting(
+        None, "Folder for the store and spool (default: per-user data)", kind="path"
+    )
 
 
-class KioskSettings(_Section):
-    ask_priority: Annotated[
-        bool, Field(description="Ask 'Do you need extra help or priority service?'")
-    ] = True
-    idle_timeout_seconds: Annotated[
-        int, Field(ge=10, le=3600, description="Inactivity before 'Are you still there?'")
-    ] = 60
-    idle_warning_seconds: Annotated[
-        int,
-        Field(
-            le=600,
-            description="Countdown shown before the session is wiped (WCAG 2.2.1: >= 20)",
-        ),
-    ] = 30
-    confirmation_seconds: Annotated[
-        int, Field(ge=5, le=300, description="Time the ticket stays on screen before reset")
-    ] = 20
-
-    @field_validator("idle_warning_seconds")
-    @classmethod
-    def _time_to_extend(cls, value: int) -> int:
-        if value < MIN_WARNING_SECONDS:
-            raise ValueError(
-                f"must be at least {MIN_WARNING_SECONDS} seconds: WCAG 2.2.1 gives a person "
-                "at least 20 s to ask for more time before the screen is cleared"
-            )
-        return value
+@dataclass(frozen=True)
+class KioskSettings:
+    ask_priority: bool = setting(
+        True, "Ask 'Do you need extra help or priority service?'", kind="bool"
+    )
+    idle_timeout_seconds: int = setting(
+        60, "Inactivity before 'Are you still there?'", kind="int", minimum=10, maximum=3600
+    )
+    idle_warning_seconds: int = setting(
+        30,
+        "Countdown shown before the session is wiped (WCAG 2.2.1: >= 20)",
+        kind="int",
+        maximum=600,
+        check=_warning_long_enough,
+    )
+    confirmation_seconds: int = setting(
+        20, "Time the ticket stays on screen before reset", kind="int", minimum=5, maximum=300
+    )
 
 
-class StoreSettings(_Section):
-    url: Annotated[
-        str | None,
-        Field(description="SQLAlchemy URL (default: SQLite file kiosk.db in the data dir)"),
-    ] = None
-
-    @field_validator("url")
-    @classmethod
-    def _known_backend(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        if not value.startswith(("sqlite:///", "postgresql")):
-            raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
-        from sqlalchemy.engine import make_url  # deferred: keeps `kiosk --help` instant
-        from sqlalchemy.exc import ArgumentError
-
-        try:
-            make_url(value)
-        except (ArgumentError, ValueError):
-            raise ValueError(
-                "not a valid database URL; write it like "
-                "postgresql+psycopg://user@host:5432/onestop"
-            ) from None
-        return value
+@dataclass(frozen=True)
+class StoreSettings:
+    url: str | None = setting(
+        None,
+        "SQLAlchemy URL (default: SQLite file kiosk.db in the data dir)",
+        kind="str",
+        check=_store_url,
+        secret=True,
+    )
 
 
-class ContentSettings(_Section):
-    pack: Annotated[
-        Path | None, Field(description="Content pack folder (default: the bundled sample pack)")
-    ] = None
+@dataclass(frozen=True)
+class ContentSettings:
+    pack: Path | None = setting(
+        None, "Content pack folder (default: the bundled sample pack)", kind="path"
+    )
 
 
-class PdfPrinterSettings(_Section):
-    backend: Literal["pdf"] = "pdf"
-    spool_dir: Annotated[
-        Path | None,
-        Field(description="Folder the PDF tickets are written to (default: data/spool)"),
-    ] = None
-    paper_width_mm: Annotated[
-        Literal[58, 80], Field(description="Paper width in millimetres: 58 or 80")
-    ] = 80
+@dataclass(frozen=True)
+class PrinterSettings:
+    # One backend so far; the ESC/POS and CUPS backends add their options here.
+    backend: str = setting("pdf", "Printer backend: pdf", kind="choice", choices=("pdf",))
+    spool_dir: Path | None = setting(
+        None, "Folder the PDF tickets are written to (default: data/spool)", kind="path"
+    )
+    paper_width_mm: int = setting(
+        80, "Paper width in millimetres: 58 or 80", kind="choice", choices=(58, 80)
+    )
 
 
-class Settings(_Section):
-    station: StationSettings = StationSettings()
-    kiosk: KioskSettings = KioskSettings()
-    store: StoreSettings = StoreSettings()
-    content: ContentSettings = ContentSettings()
-    # One backend so far. A pydantic discriminator on a lone model rejects every
-    # [printer] table that leaves ``backend`` out; add it with the second backend
-    # (as a union with a callable discriminator that defaults to "pdf").
-    printer: PdfPrinterSettings = PdfPrinterSettings()
+@dataclass(frozen=True)
+class Settings:
+    station: StationSettings = field(default_factory=StationSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    content: ContentSettings = field(default_factory=ContentSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+
+
+SECTIONS: dict[str, type[Any]] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
+
+
+def parse_settings(file: Path, raw: dict[str, Any]) -> Settings:
+    """Check ``raw`` (a parsed TOML document) against the table; every problem at once."""
+    problems = [Problem(file, name, _UNKNOWN) for name in raw if name not in SECTIONS]
+    sections: dict[str, Any] = {}
+    for name, cls in SECTIONS.items():
+        values = raw.get(name, {})
+        if not isinstance(values, dict):
+            problems.append(Problem(file, name, f"must be a table: [{name}]"))
+            continue
+        sections[name], section_problems = _parse_section(file, name, cls, values)
+        problems += section_problems
+    if problems:
+        raise InvalidFile(problems)
+    return Settings(**sections)
+
+
+_UNKNOWN = "unknown key (check the spelling; see the documentation for the keys allowed here)"
+
+
+def _parse_section(
+    file: Path, name: str, cls: type[Any], values: dict[str, Any]
+) -> tuple[Any, list[Problem]]:
+    known = {spec.name for spec in fields(cls)}
+    problems = [Problem(file, f"{name}.{key}", _UNKNOWN) for key in values if key not in known]
+    accepted: dict[str, Any] = {}
+    for spec in fields(cls):
+        if spec.name not in values:
+            continue
+        value = values[spec.name]
+        message = _check_type(value, spec.metadata)
+        if message is None:
+            accepted[spec.name] = Path(value) if spec.metadata["kind"] == "path" else value
+        else:
+            problems.append(_problem(file, name, spec, value, message))
+    # Rules that read other keys (default_language vs languages) see the
+    # section as it will be used: given values where valid, defaults elsewhere.
+    section = cls(**accepted)
+    current = {spec.name: getattr(section, spec.name) for spec in fields(cls)}
+    for spec in fields(cls):
+        check = spec.metadata["check"]
+        failed = spec.name in values and spec.name not in accepted
+        if check is None or failed or current[spec.name] is None:
+            continue
+        message = check(current[spec.name], current)
+        if message:
+            problems.append(_problem(file, name, spec, current[spec.name], message))
+    return section, problems
+
+
+def _problem(file: Path, section: str, spec: Any, value: Any, message: str) -> Problem:
+    shown = _mask(value) if spec.metadata["secret"] else value
+    if isinstance(shown, Path):
+        shown = str(shown)
+    if not isinstance(shown, dict | list):
+        message += f" (got {shown!r})"
+    return Problem(file, f"{section}.{spec.name}", message)
+
+
+def _check_type(value: Any, rules: Any) -> str | None:
+    """The rules that need only the value itself: type, range, pattern, choices."""
+    kind = rules["kind"]
+    if kind == "bool" and not isinstance(value, bool):
+        return "must be true or false"
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a valid integer (a whole number such as 60)"
+        if rules["minimum"] is not None and value < rules["minimum"]:
+            return f"must be at least {rules['minimum']}"
+        if rules["maximum"] is not None and value > rules["maximum"]:
+            return f"must be at most {rules['maximum']}"
+    if kind in ("str", "path") and not (isinstance(value, str) and value.strip()):
+        return "must be a non-empty text in quotes"
+    if kind == "str" and rules["pattern"] and not re.fullmatch(rules["pattern"], value):
+        return (
+            f"must match the pattern {rules['pattern']}: "
+            "lowercase letters, digits and dashes, starting with a letter or digit"
+        )
+    if kind == "choice" and (isinstance(value, bool) or value not in rules["choices"]):
+        options = [repr(c) if isinstance(c, str) else str(c) for c in rules["choices"]]
+        listed = options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
+        return f"must be {listed}"
+    if kind == "languages":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return 'must be a list of language codes, like ["en", "es"]'
+        if not value:
+            return "must offer at least one language"
+    return None
+
+
+def _mask(value: Any) -> Any:
+    """Hide a password in a URL before it is printed back to a person."""
+    if isinstance(value, str):
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", value)
+    return value
 
 
 class StationConfig:
@@ -227,11 +349,13 @@ class StationConfig:
 
     def rows(self) -> Iterator[tuple[str, Any, str]]:
         """(dotted key, effective value, description) for every declared setting."""
-        for section_name in Settings.model_fields:
+        for section_name, cls in SECTIONS.items():
             section = getattr(self.settings, section_name)
-            for name, info in type(section).model_fields.items():
-                value = getattr(section, name)
-                yield f"{section_name}.{name}", value, info.description or ""
+            for spec in fields(cls):
+                value = getattr(section, spec.name)
+                if spec.metadata["secret"]:
+                    value = _mask(value)
+                yield f"{section_name}.{spec.name}", value, spec.metadata["description"]
         yield "(effective) data_dir", str(self.data_dir), "where the store and spool live"
         yield "(effective) store_url", self.store_url, "the store this station uses"
         yield "(effective) content_pack", str(self.pack_dir), "the content pack in use"
@@ -265,8 +389,4 @@ def load_config(arg: str | os.PathLike[str] | None = None) -> StationConfig:
         raise InvalidFile([Problem(path, "", f"not valid TOML: {exc}")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidFile([Problem(path, "", f"cannot read the file: {exc}")]) from None
-    try:
-        settings = Settings.model_validate(raw)
-    except ValidationError as exc:
-        raise InvalidFile(problems_from_validation(path, exc)) from None
-    return StationConfig(settings, path.resolve())
+    return StationConfig(parse_settings(path, raw), path.resolve())

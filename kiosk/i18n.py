@@ -1,6 +1,6 @@
 """Translated strings for everything a citizen sees, on screen and on paper.
 
-One catalog per language in ``kiosk/locales/<lang>.yaml``; the screens and the
+One catalog per language in ``kiosk/locales/<lang>.toml``; the screens and the
 ticket layout both look strings up here, so a Spanish-speaking citizen gets a
 Spanish screen *and* a Spanish ticket. Keys are dotted names; plural forms are
 ``<key>.zero``, ``<key>.one`` and ``<key>.other``. A key missing in one
@@ -9,23 +9,23 @@ language falls back to English (and a test keeps the catalogs complete).
 
 from __future__ import annotations
 
+import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 LOCALES = Path(__file__).resolve().parent / "locales"
 FALLBACK = "en"
-SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(sorted(p.stem for p in LOCALES.glob("*.yaml")))
+SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(sorted(p.stem for p in LOCALES.glob("*.toml")))
 
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """The flattened catalog of ``lang`` (``{"welcome.title": "Welcome", ...}``)."""
-    with (LOCALES / f"{lang}.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    return dict(_flatten(data))
+    # TOML rather than YAML: the welcome screen needs these before its first
+    # paint, and tomllib is already loaded for the station config.
+    with (LOCALES / f"{lang}.toml").open("rb") as fh:
+        return dict(_flatten(tomllib.load(fh)))
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:

@@ -26,8 +26,8 @@ def test_every_english_key_is_translated_and_no_language_has_extra_keys(lang: st
     english = set(catalog(FALLBACK))
     other = set(catalog(lang))
 
-    assert sorted(english - other) == [], f"{lang}.yaml lacks these keys"
-    assert sorted(other - english) == [], f"{lang}.yaml has keys English does not"
+    assert sorted(english - other) == [], f"{lang}.toml lacks these keys"
+    assert sorted(other - english) == [], f"{lang}.toml has keys English does not"
 
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
