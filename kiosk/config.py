@@ -18,13 +18,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from kiosk.i18n import SUPPORTED_LANGUAGES
 from kiosk.problems import InvalidFile, Problem
@@ -36,11 +33,19 @@ MIN_WARNING_SECONDS = 20  # WCAG 2.2.1: at least 20 s to extend a time limit
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
 
+# platformdirs and zoneinfo are imported where used: this module is on the
+# path to the welcome screen's first frame, and most configs never need them.
+
+
 def default_config_path() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME)) / "station.toml"
 
 
 def default_data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
@@ -96,6 +101,8 @@ def _default_is_offered(value: str, section: dict[str, Any]) -> str | None:
 
 
 def _known_zone(value: str, _section: dict[str, Any]) -> str | None:
+    import zoneinfo
+
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
