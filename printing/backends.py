@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Protocol
 
 from printing.document import Document
-from printing.pdf import render_pdf
 
 _UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_JOB_NAME = 100
@@ -36,6 +35,10 @@ class PrintBackend(Protocol):
 
         Raises :class:`PrinterError` when the document could not be printed.
         """
+        ...
+
+    def prepare(self) -> None:
+        """Load what the first job needs (renderer, fonts) so it is not the slow one."""
         ...
 
 
@@ -64,6 +67,12 @@ class PdfSpoolBackend:
         self.spool_dir = Path(spool_dir)
         self.width_mm = width_mm
 
+    def prepare(self) -> None:
+        from printing.fonts import get_fonts
+        from printing.pdf import render_pdf  # noqa: F401 (imports reportlab's canvas)
+
+        get_fonts()
+
     def print_document(self, doc: Document, job_name: str) -> Path:
         """Render ``doc`` and publish it in the spool folder; return its path.
 
@@ -71,6 +80,8 @@ class PdfSpoolBackend:
         name is replaced. Raises :class:`PrinterError` naming the folder and
         the OS reason if anything on disk fails; no temporary file is left.
         """
+        from printing.pdf import render_pdf  # reportlab loads on first use or in prepare()
+
         data = render_pdf(doc, width_mm=self.width_mm)
         target = self.spool_dir / f"{safe_job_name(job_name)}.pdf"
         try:

@@ -95,6 +95,8 @@ class KioskWindow(QWidget):
 
         self.station = station
         self.worker = worker or StationWorker(self)
+        # Load the renderer and fonts now, on the worker, not on the first tap.
+        self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
         seconds = self.config.settings.kiosk.confirmation_seconds
         self.services = ServicesScreen(station.pack)
         self.priority = PriorityScreen(station.pack)

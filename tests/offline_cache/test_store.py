@@ -305,3 +305,10 @@ def test_naive_timestamp_is_refused(store: Engine) -> None:
         make_sessionmaker(store).begin() as session,
     ):
         session.add(a_ticket(dt.datetime(2025, 1, 1, 12, 0)))
+
+
+def test_the_fast_start_check_knows_the_newest_migration() -> None:
+    """A station skips Alembic when its store is at SCHEMA_HEAD; that must be the real head."""
+    from offline_cache.migrate import SCHEMA_HEAD, head_revision
+
+    assert head_revision() == SCHEMA_HEAD
