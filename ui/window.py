@@ -184,6 +184,7 @@ class KioskWindow(QWidget):
             self.confirmation.show_outcome(outcome)
         self.confirmation.retranslate(self.translator)
         self._show(self.confirmation)
+        self.watchdog.set_enabled(False)  # the confirmation's own countdown resets the kiosk
         self.ticket_shown.emit(outcome)
 
     def _idle(self) -> None:

@@ -82,12 +82,13 @@ def test_every_kiosk_screen_renders_unclipped_at_1080p(
     snap(window, shots, f"services-{lang}")
     window.services.cards["license-renewal"].click()
     snap(window, shots, f"priority-{lang}")
+    window.watchdog.expired.emit()
+    snap(window, shots, f"idle-warning-{lang}")
+    window.idle_warning.continue_button.click()
     window.header.start_over_button.click()
 
     outcome = take_ticket(qtbot, window, lang, "license-renewal", priority=True)
     snap(window, shots, f"confirmation-{lang}")
-    window.watchdog.expired.emit()
-    snap(window, shots, f"idle-warning-{lang}")
 
     assert outcome.printed_to is not None
     page = render_page(outcome.printed_to, dpi=203)
