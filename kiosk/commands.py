@@ -43,7 +43,7 @@ def config_check(config: StationConfig) -> int:
 
 
 def db_upgrade(config: StationConfig) -> int:
-    from offline_cache.engine import make_engine
+    from offline_cache.engine import make_engine, safe_url
     from offline_cache.migrate import upgrade
 
     engine = make_engine(config.store_url)
@@ -51,7 +51,7 @@ def db_upgrade(config: StationConfig) -> int:
         revision = upgrade(engine)
     finally:
         engine.dispose()
-    print(f"store at revision {revision}: {_safe_url(config.store_url)}")
+    print(f"store at revision {revision}: {safe_url(config.store_url)}")
     return 0
 
 
@@ -82,6 +82,13 @@ def content_check(folder: Path) -> int:
 def ticket_issue(config: StationConfig, service: str, lang: str | None, priority: bool) -> int:
     from kiosk.station import Station
 
+    languages = config.settings.station.languages
+    lang = lang or config.settings.station.default_language
+    if lang not in languages:
+        print(
+            f"error: --lang {lang!r}: this station offers {', '.join(languages)}", file=sys.stderr
+        )
+        return 2
     station = Station.open(config)
     try:
         try:
@@ -90,9 +97,7 @@ def ticket_issue(config: StationConfig, service: str, lang: str | None, priority
             ids = ", ".join(s.id for s in station.pack.services)
             print(f"error: unknown service {service!r}; services are {ids}", file=sys.stderr)
             return 2
-        outcome = station.issue_ticket(
-            service, lang or config.settings.station.default_language, priority
-        )
+        outcome = station.issue_ticket(service, lang, priority)
     finally:
         station.close()
     t = outcome.ticket
@@ -100,9 +105,3 @@ def ticket_issue(config: StationConfig, service: str, lang: str | None, priority
     wait = t.estimated_wait_minutes
     print(f"{t.label} {t.id} ahead={t.people_ahead} wait={wait}min printed={printed}")
     return 0 if outcome.printed else 1
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

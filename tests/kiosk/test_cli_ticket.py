@@ -1,0 +1,35 @@
+"""`kiosk ticket issue`: a technician's test ticket, exactly as the kiosk issues it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers.pdf import decode_qr, pdf_text, render_page
+
+
+def test_technician_issues_a_spanish_test_ticket_from_the_shell(
+    station_config: Path, run_kiosk
+) -> None:
+    first = run_kiosk("--config", str(station_config), "ticket", "issue", "id-card", "--lang", "es")
+    second = run_kiosk("--config", str(station_config), "ticket", "issue", "id-card")
+
+    assert first.returncode == 0, first.stderr
+    label, ticket_id, ahead = first.stdout.split()[:3]
+    assert (label, ahead) == ("C001", "ahead=0")
+    pdf = Path(first.stdout.split("printed=yes: ")[1].strip())
+    assert "Su número" in pdf_text(pdf) and "C001" in pdf_text(pdf)
+    assert decode_qr(render_page(pdf)) == [ticket_id]
+    assert second.stdout.startswith("C002 ") and "ahead=1" in second.stdout
+
+
+def test_unknown_service_or_language_is_one_clear_line(station_config: Path, run_kiosk) -> None:
+    service = run_kiosk("--config", str(station_config), "ticket", "issue", "passport")
+    language = run_kiosk(
+        "--config", str(station_config), "ticket", "issue", "id-card", "--lang", "fr"
+    )
+
+    assert service.returncode == 2
+    assert service.stderr.startswith("error: unknown service 'passport'; services are ")
+    assert language.returncode == 2
+    assert language.stderr == "error: --lang 'fr': this station offers en, es\n"
+    assert "Traceback" not in service.stderr + language.stderr
