@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import StationConfig
 from kiosk.content import load_pack
 from kiosk.problems import InvalidFile
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def config_show(config: StationConfig) -> int:
@@ -43,29 +49,33 @@ def config_check(config: StationConfig) -> int:
 
 
 def db_upgrade(config: StationConfig) -> int:
-    from offline_cache.engine import make_engine, safe_url
+    from offline_cache.engine import safe_url
     from offline_cache.migrate import upgrade
 
-    engine = make_engine(config.store_url)
-    try:
+    with _store(config) as engine:
         revision = upgrade(engine)
-    finally:
-        engine.dispose()
     print(f"store at revision {revision}: {safe_url(config.store_url)}")
     return 0
 
 
 def db_current(config: StationConfig) -> int:
-    from offline_cache.engine import make_engine
     from offline_cache.migrate import current_revision, head_revision
+
+    with _store(config) as engine:
+        current = current_revision(engine)
+    print(f"store revision: {current or '(empty store)'}; this version's newest: {head_revision()}")
+    return 0
+
+
+@contextmanager
+def _store(config: StationConfig) -> Iterator[Engine]:
+    from offline_cache.engine import make_engine
 
     engine = make_engine(config.store_url)
     try:
-        current = current_revision(engine)
+        yield engine
     finally:
         engine.dispose()
-    print(f"store revision: {current or '(empty store)'}; this version's newest: {head_revision()}")
-    return 0
 
 
 def content_check(folder: Path) -> int:
