@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QRect, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
@@ -53,6 +53,7 @@ class KioskWindow(QWidget):
         self.station: Station | None = None
         self.worker: StationWorker | None = None
         self._tick_ms = tick_ms
+        self._portrait = False
         settings = config.settings
         self.session = KioskSession(settings.station.default_language)
         self._generation = 0  # bumped on reset: late results for a wiped session are dropped
@@ -102,6 +103,7 @@ class KioskWindow(QWidget):
         self.priority = PriorityScreen(station.pack)
         self.confirmation = ConfirmationScreen(station.pack, seconds, self._tick_ms)
         for screen in (self.services, self.priority, self.confirmation):
+            screen.set_portrait(self._portrait)
             self.screens.append(screen)
             self.stack.addWidget(screen)
         self.services.service_chosen.connect(self._service_chosen)
@@ -206,11 +208,30 @@ class KioskWindow(QWidget):
 
     # window ---------------------------------------------------------------
 
+    def fit(self, width: int, height: int) -> None:
+        """Lay every screen out for this shape, then take that size."""
+        self._portrait = height > width
+        for screen in self.screens:
+            screen.set_portrait(self._portrait)
+            page_layout = screen.layout()
+            if page_layout is not None:
+                page_layout.invalidate()  # a hidden page would keep its wide minimum
+            screen.updateGeometry()  # and the stack its cached size of the page
+        self.stack.updateGeometry()
+        # The window's minimum still holds the wide layout's until the layouts
+        # run again; let this resize through, they recompute on the next pass.
+        self.setMinimumSize(0, 0)
+        self.resize(width, height)
+
     def show_kiosk(self) -> None:
         """Full screen on the primary screen, even without a window manager."""
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
-            self.setGeometry(screen.geometry())
-            screen.geometryChanged.connect(self.setGeometry)
+            self._fit_screen(screen.geometry())
+            screen.geometryChanged.connect(self._fit_screen)  # rotated or replaced
         self.showFullScreen()
         self.activateWindow()
+
+    def _fit_screen(self, rect: QRect) -> None:
+        self.fit(rect.width(), rect.height())
+        self.move(rect.topLeft())

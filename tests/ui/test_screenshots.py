@@ -57,11 +57,13 @@ def clipped_texts(window: KioskWindow) -> list[str]:
     return problems
 
 
-def snap(window: KioskWindow, folder: Path, name: str) -> Path:
+def snap(
+    window: KioskWindow, folder: Path, name: str, size: tuple[int, int] = (1920, 1080)
+) -> Path:
     from PySide6.QtWidgets import QApplication
 
     QApplication.processEvents()
-    assert window.size().width() == 1920 and window.size().height() == 1080, (
+    assert (window.size().width(), window.size().height()) == size, (
         f"{name}: the window grew to {window.size()} to fit its content"
     )
     path = folder / f"{name}.png"
@@ -106,3 +108,22 @@ def test_print_fault_screen_renders_unclipped(
     window = make_window(config, clock=lambda: FIXED_NOW)
     take_ticket(qtbot, window, lang, "report-pothole", priority=False)
     snap(window, shots, f"confirmation-print-failed-{lang}")
+
+
+PORTRAIT = (1080, 1920)
+
+
+def test_portrait_kiosk_screen_renders_unclipped(
+    qtbot: QtBot, make_window, tmp_path: Path, shots: Path
+) -> None:
+    """Many kiosk stands hold the screen upright; Spanish has the longest strings."""
+    window = make_window(load_config(write_config(tmp_path)), clock=lambda: FIXED_NOW)
+    window.fit(*PORTRAIT)
+    snap(window, shots, "portrait-welcome", PORTRAIT)
+    window.welcome.language_buttons["es"].click()
+    snap(window, shots, "portrait-services-es", PORTRAIT)
+    window.services.cards["birth-certificate"].click()
+    snap(window, shots, "portrait-priority-es", PORTRAIT)
+    window.header.start_over_button.click()
+    take_ticket(qtbot, window, "es", "birth-certificate", priority=True)
+    snap(window, shots, "portrait-confirmation-es", PORTRAIT)

@@ -15,3 +15,10 @@ class Screen(QWidget):
 
     def clear(self) -> None:
         """Forget everything about the current citizen (default: nothing kept)."""
+
+    def set_portrait(self, portrait: bool) -> None:
+        """Lay out for a tall (portrait) or wide screen (default: the same either way).
+
+        Decided from the screen's shape before the window is resized, so a wide
+        layout's minimum width never stops the window fitting a tall screen.
+        """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
@@ -40,9 +40,11 @@ class ConfirmationScreen(Screen):
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self._tick)
 
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(60, 30, 60, 30)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(60, 30, 60, 30)
+        outer = self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         outer.setSpacing(60)
+        page.addLayout(outer, 1)
         left = QVBoxLayout()
         left.setSpacing(10)
         self.service = label("ConfirmService", align=CENTER)
@@ -69,7 +71,6 @@ class ConfirmationScreen(Screen):
         self.done_button.clicked.connect(self._finish)
         bottom.addWidget(self.countdown, 1)
         bottom.addWidget(self.done_button)
-        left.addLayout(bottom)
         outer.addLayout(left, 1)
 
         right = QVBoxLayout()
@@ -80,6 +81,13 @@ class ConfirmationScreen(Screen):
         right.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addStretch(1)
         outer.addLayout(right)
+        page.addLayout(bottom)
+
+    def set_portrait(self, portrait: bool) -> None:
+        # The ticket preview sits beside the number on a wide screen, below it on a tall one.
+        self.columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
 
     @property
     def outcome(self) -> TicketOutcome | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
@@ -33,7 +33,7 @@ class PriorityScreen(Screen):
         layout.addSpacing(16)
         layout.addWidget(self.hint)
         layout.addStretch(1)
-        row = QHBoxLayout()
+        row = self.choices = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.setSpacing(60)
         row.addStretch(1)
         self.no_button = button(variant="choice", name="priority-no")
@@ -48,6 +48,12 @@ class PriorityScreen(Screen):
         self.back_button = button(name="back")
         self.back_button.clicked.connect(self.back)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def set_portrait(self, portrait: bool) -> None:
+        # Side by side on a wide screen, one above the other on a tall one.
+        self.choices.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
 
     def set_service(self, service_id: str, tr: Translator) -> None:
         self._service_id = service_id

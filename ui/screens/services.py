@@ -79,20 +79,41 @@ class ServicesScreen(Screen):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addSpacing(12)
-        grid_host = QWidget()
-        grid = QGridLayout(grid_host)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(20)
+        self._layout = layout
+        self._grid_host: QWidget | None = None
         self.cards: dict[str, ServiceCard] = {}
-        columns = max(2, -(-len(pack.services) // MAX_ROWS))
-        for i, service in enumerate(pack.services):
+        for service in pack.services:
             card = ServiceCard(service, QIcon(str(pack.icon_path(service))))
             card.clicked.connect(lambda _=False, sid=service.id: self.service_chosen.emit(sid))
-            grid.addWidget(card, i // columns, i % columns)
             self.cards[service.id] = card
+        self._columns = 0
+        self._arrange(portrait=False)
+
+    def _arrange(self, *, portrait: bool) -> None:
+        """Landscape: at most three rows; portrait (a tall kiosk screen): two columns."""
+        count = len(self.cards)
+        columns = 2 if portrait else max(2, -(-count // MAX_ROWS))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        # A fresh grid: QGridLayout never forgets a column once it had one.
+        host = QWidget()
+        grid = QGridLayout(host)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(20)
+        for i, card in enumerate(self.cards.values()):
+            grid.addWidget(card, i // columns, i % columns)
         for col in range(columns):
             grid.setColumnStretch(col, 1)
-        layout.addWidget(grid_host, 1)
+        if self._grid_host is not None:
+            self._layout.replaceWidget(self._grid_host, host)
+            self._grid_host.deleteLater()
+        else:
+            self._layout.addWidget(host, 1)
+        self._grid_host = host
+
+    def set_portrait(self, portrait: bool) -> None:
+        self._arrange(portrait=portrait)
 
     def retranslate(self, tr: Translator) -> None:
         self.title.setText(tr("services.title"))

@@ -7,7 +7,7 @@ the station offers, each in its own words.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
 
 from kiosk.i18n import Translator, language_name
 from ui.screens import Screen
@@ -33,7 +33,7 @@ class WelcomeScreen(Screen):
         layout.addSpacing(12)
         layout.addWidget(self.subtitle)
         layout.addStretch(1)
-        row = QHBoxLayout()
+        row = self.buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.setSpacing(60)
         row.addStretch(1)
         self.language_buttons = {}
@@ -48,6 +48,12 @@ class WelcomeScreen(Screen):
         self.help = label("WelcomeHelp", align=CENTER)
         layout.addWidget(self.help)
         self._broken = False
+
+    def set_portrait(self, portrait: bool) -> None:
+        # Language buttons side by side on a wide screen, stacked on a tall one.
+        self.buttons.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
 
     def set_available(self, available: bool, *, broken: bool = False) -> None:
         """Language buttons work only once the station is up; a broken one says so."""
