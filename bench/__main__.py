@@ -65,7 +65,7 @@ def cold_start(config: Path) -> None:
 
 
 def tap_to_ticket(config_path: Path) -> None:
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QEventLoop, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import load_config
@@ -74,6 +74,8 @@ def tap_to_ticket(config_path: Path) -> None:
     from ui.theme import apply_theme
     from ui.window import KioskWindow
 
+    # The offscreen plugin's "does not support propagateSizeHints" would bury the figures.
+    qInstallMessageHandler(lambda *_: None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)  # type: ignore[arg-type]
     config = load_config(config_path)

@@ -33,20 +33,27 @@ def main() -> int:
         kiosk_window = KioskWindow(load_config(sys.argv[2]))
         window = kiosk_window
 
-        def after_paint() -> None:
-            open_station(kiosk_window)
-            assert kiosk_window.station is not None, "the station did not start"
+        def ready() -> None:
             print(f"ready {time.time()}", flush=True)
+            assert kiosk_window.station is not None
+            kiosk_window.worker.wait_idle()
             kiosk_window.station.close()
             app.quit()
+
+        def after_paint() -> None:
+            kiosk_window.station_ready.connect(ready)
+            open_station(kiosk_window)
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 watched.removeEventFilter(self)
-                print(f"shown {time.time()}", flush=True)
-                QTimer.singleShot(0, after_paint)
+                QTimer.singleShot(0, shown)  # after the whole frame, children included
             return False
+
+    def shown() -> None:
+        print(f"shown {time.time()}", flush=True)
+        after_paint()
 
     watcher = FirstPaint()
     window.installEventFilter(watcher)

@@ -16,11 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk.config import StationConfig, load_config
-from kiosk.problems import InvalidFile
+from kiosk.problems import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, InvalidFile
 
 GuiRunner = Callable[[StationConfig], int]
-EXIT_BAD_INPUT = 2
-EXIT_UNAVAILABLE = 3
 
 DEMO_CONFIG = """\
 # OneStop demo station, written by `kiosk demo`. Edit freely;

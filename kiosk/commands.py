@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import StationConfig
 from kiosk.content import load_pack
-from kiosk.problems import InvalidFile
+from kiosk.problems import EXIT_BAD_INPUT, InvalidFile
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -31,7 +31,7 @@ def config_check(config: StationConfig) -> int:
     except InvalidFile as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     missing = [
         lang for lang in config.settings.station.languages if lang not in pack.pack.languages
     ]
@@ -98,7 +98,7 @@ def ticket_issue(config: StationConfig, service: str, lang: str | None, priority
         print(
             f"error: --lang {lang!r}: this station offers {', '.join(languages)}", file=sys.stderr
         )
-        return 2
+        return EXIT_BAD_INPUT
     station = Station.open(config)
     try:
         try:
@@ -106,7 +106,7 @@ def ticket_issue(config: StationConfig, service: str, lang: str | None, priority
         except KeyError:
             ids = ", ".join(s.id for s in station.pack.services)
             print(f"error: unknown service {service!r}; services are {ids}", file=sys.stderr)
-            return 2
+            return EXIT_BAD_INPUT
         outcome = station.issue_ticket(service, lang, priority)
     finally:
         station.close()

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.i18n import SUPPORTED_LANGUAGES
-from kiosk.problems import InvalidFile, Problem
+from kiosk.problems import UNKNOWN_KEY, InvalidFile, Problem
 
 APP_NAME = "onestop-kiosk"
 ENV_VAR = "KIOSK_CONFIG"
@@ -229,7 +229,7 @@ SECTIONS: dict[str, type[Any]] = {f.name: f.default_factory for f in fields(Sett
 
 def parse_settings(file: Path, raw: dict[str, Any]) -> Settings:
     """Check ``raw`` (a parsed TOML document) against the table; every problem at once."""
-    problems = [Problem(file, name, _UNKNOWN) for name in raw if name not in SECTIONS]
+    problems = [Problem(file, name, UNKNOWN_KEY) for name in raw if name not in SECTIONS]
     sections: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
         values = raw.get(name, {})
@@ -243,14 +243,11 @@ def parse_settings(file: Path, raw: dict[str, Any]) -> Settings:
     return Settings(**sections)
 
 
-_UNKNOWN = "unknown key (check the spelling; see the documentation for the keys allowed here)"
-
-
 def _parse_section(
     file: Path, name: str, cls: type[Any], values: dict[str, Any]
 ) -> tuple[Any, list[Problem]]:
     known = {spec.name for spec in fields(cls)}
-    problems = [Problem(file, f"{name}.{key}", _UNKNOWN) for key in values if key not in known]
+    problems = [Problem(file, f"{name}.{key}", UNKNOWN_KEY) for key in values if key not in known]
     accepted: dict[str, Any] = {}
     for spec in fields(cls):
         if spec.name not in values:

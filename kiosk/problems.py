@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+EXIT_BAD_INPUT = 2  # a file or argument a person can fix
+EXIT_UNAVAILABLE = 3  # the store, display or another part of the station is not usable
+UNKNOWN_KEY = "unknown key (check the spelling; see the documentation for the keys allowed here)"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -66,7 +70,7 @@ def problems_from_validation(file: Path, error: Any, prefix: str = "") -> list[P
 def _humanize(item: dict[str, Any]) -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; see the documentation for the keys allowed here)"
+        return UNKNOWN_KEY
     if kind == "missing":
         return "required key is missing"
     message = str(item["msg"])

@@ -17,14 +17,18 @@ from sqlalchemy import Engine
 
 from kiosk.config import StationConfig
 from kiosk.content import ContentPack, load_pack
+from kiosk.problems import InvalidFile
 from kiosk.queue import Clock, IssuedTicket, QueueService, utcnow
 from kiosk.tickets import ticket_document
-from offline_cache.engine import make_engine, make_sessionmaker
+from offline_cache.engine import StoreError, make_engine, make_sessionmaker
 from offline_cache.migrate import upgrade
 from printing.backends import PdfSpoolBackend, PrintBackend, PrinterError
 from printing.document import Document
 
 log = logging.getLogger(__name__)
+# What Station.open raises for a station a person must fix (pack, store); each
+# message is complete without a traceback.
+STARTUP_ERRORS = (InvalidFile, StoreError)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,12 @@ class Station:
         except PrinterError as exc:
             log.error("ticket %s issued but not printed: %s", ticket.label, exc)
             return TicketOutcome(ticket, document, printed=False, print_error=str(exc))
+        except Exception as exc:
+            # The ticket is committed: whatever broke in printing, the citizen
+            # must still see their number (and the technician the traceback).
+            log.exception("ticket %s issued but printing failed unexpectedly", ticket.label)
+            reason = f"unexpected {type(exc).__name__} while printing"
+            return TicketOutcome(ticket, document, printed=False, print_error=reason)
         log.info("ticket %s issued and printed", ticket.label)
         return TicketOutcome(ticket, document, printed=True, printed_to=path)
 

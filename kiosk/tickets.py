@@ -6,7 +6,6 @@ on the confirmation screen, so what the citizen sees is what they hold.
 
 from __future__ import annotations
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from kiosk.i18n import Translator
@@ -50,15 +49,11 @@ def ticket_document(
     blocks += [
         Rule(),
         KeyValue(tr("ticket.people_ahead"), str(ticket.people_ahead)),
-        KeyValue(tr("ticket.wait"), tr("ticket.wait_value", n=ticket.estimated_wait_minutes)),
-        KeyValue(tr("ticket.issued"), _format_time(issued)),
+        KeyValue(tr("ticket.wait"), tr.plural("ticket.wait_value", ticket.estimated_wait_minutes)),
+        KeyValue(tr("ticket.issued"), issued.strftime(tr("ticket.datetime_format"))),
         Spacer(2),
         QRCode(ticket_qr_payload(ticket)),
         Spacer(2),
         TextLine(tr("ticket.footer"), size="small"),
     ]
     return Document(title=f"Ticket {ticket.label}", blocks=tuple(blocks))
-
-
-def _format_time(at: dt.datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M")

@@ -8,12 +8,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from kiosk.config import StationConfig
+from kiosk.problems import EXIT_BAD_INPUT
 
 if TYPE_CHECKING:
     from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 EXIT_NO_DISPLAY = 3
+RETRY_MS = 30_000
 
 NO_DISPLAY = (
     "error: no display found (DISPLAY and WAYLAND_DISPLAY are not set).\n"
@@ -43,7 +45,7 @@ def run_station(config: StationConfig) -> int:
             f'error: the {role} role is not in this release yet; set [station] role = "kiosk"',
             file=sys.stderr,
         )
-        return EXIT_NO_DISPLAY
+        return EXIT_BAD_INPUT
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -58,33 +60,40 @@ def run_station(config: StationConfig) -> int:
     window = KioskWindow(config)
     window.show_kiosk()
     # The welcome screen is painted first; the store, content and printer load
-    # right after, before any touch is handled (events queue behind this).
+    # on the worker right after (its language buttons wait for them).
     QTimer.singleShot(0, lambda: open_station(window))
     try:
         return app.exec()
     finally:
-        if window.worker is not None:
-            window.worker.wait_idle()
+        window.worker.wait_idle()
         if window.station is not None:
             window.station.close()
 
 
-def open_station(window: KioskWindow) -> None:
-    """Open the station behind the welcome screen, or show it out of service."""
-    from kiosk.problems import InvalidFile
-    from kiosk.station import Station
-    from offline_cache.migrate import StoreError
+def open_station(window: KioskWindow, retry_ms: int = RETRY_MS) -> None:
+    """Open the store, content and printer on the worker; attach them when ready.
 
-    try:
-        station = Station.open(window.config)
-    except InvalidFile as exc:
-        for problem in exc.problems:
-            log.error("station cannot start: %s", problem)
+    Until then, and while it fails, the welcome screen tells citizens to go to
+    the front desk; a failed start is tried again every ``retry_ms`` (a
+    PostgreSQL server that comes up after the kiosk, a pack being fixed), so
+    nobody has to restart the station.
+    """
+    from PySide6.QtCore import QTimer
+
+    from kiosk.station import STARTUP_ERRORS, Station
+
+    config = window.config
+
+    def failed(exc: Exception) -> None:
+        if isinstance(exc, STARTUP_ERRORS):
+            log.error("station cannot start, retrying in %d s: %s", retry_ms // 1000, exc)
+        else:
+            log.error("station cannot start, retrying in %d s", retry_ms // 1000, exc_info=exc)
         window.show_unavailable()
-        return
-    except StoreError as exc:
-        log.error("station cannot start: %s", exc)
-        window.show_unavailable()
-        return
-    window.attach(station)
-    log.info("station %s ready", window.config.settings.station.id)
+        QTimer.singleShot(retry_ms, lambda: open_station(window, retry_ms))
+
+    def ready(station: Station) -> None:
+        window.attach(station)
+        log.info("station %s ready", config.settings.station.id)
+
+    window.worker.submit(lambda: Station.open(config), ready, failed)

@@ -8,8 +8,8 @@ touches it, the window wipes the session.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.i18n import Translator
 from ui.widgets import button, label
@@ -53,7 +53,7 @@ class IdleWatchdog(QObject):
         return False
 
 
-class IdleWarning(QWidget):
+class IdleWarning(QFrame):
     """A scrim over the whole window with a countdown and a "continue" button."""
 
     continued = Signal()
@@ -62,32 +62,34 @@ class IdleWarning(QWidget):
     def __init__(self, parent: QWidget, seconds: int, tick_ms: int = 1000) -> None:
         super().__init__(parent)
         self.setObjectName("IdleScrim")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._seconds = seconds
         self.left = seconds
         self._tr: Translator | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self._tick)
-        outer = QVBoxLayout(self)
-        outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        card = QWidget()
+        outer = QHBoxLayout(self)
+        card = QFrame()
         card.setObjectName("IdleCard")
-        card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         card.setFixedWidth(1000)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(60, 50, 60, 50)
         inner.setSpacing(20)
-        center = Qt.AlignmentFlag.AlignCenter
-        self.title = label("IdleTitle", align=center)
-        self.count = label("IdleCount", align=center)
-        self.body = label("IdleBody", align=center)
+        self.title = label("IdleTitle", center=True)
+        self.count = label("IdleCount", center=True)
+        self.body = label("IdleBody", center=True)
         self.continue_button = button(variant="primary", name="idle-continue")
         self.continue_button.setMinimumHeight(120)
         self.continue_button.clicked.connect(self._continue)
         for widget in (self.title, self.count, self.body, self.continue_button):
             inner.addWidget(widget)
-        outer.addWidget(card)
+        column = QVBoxLayout()
+        column.addStretch(1)
+        column.addWidget(card)
+        column.addStretch(1)
+        outer.addStretch(1)
+        outer.addLayout(column)
+        outer.addStretch(1)
         parent.installEventFilter(self)
         self.hide()
 
@@ -108,7 +110,7 @@ class IdleWarning(QWidget):
         self._tr = tr
         self.title.setText(tr("idle.title"))
         self.count.setText(str(self.left))
-        self.body.setText(tr("idle.body", seconds=self.left))
+        self.body.setText(tr.plural("idle.body", self.left))
         self.continue_button.setText(tr("idle.continue"))
 
     def _tick(self) -> None:

@@ -8,6 +8,7 @@ draws itself.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Signal
@@ -21,13 +22,15 @@ from ui.idle import IdleWarning, IdleWatchdog
 from ui.screens import Screen
 from ui.screens.welcome import WelcomeScreen
 from ui.widgets import HeaderBar
+from ui.workers import StationWorker
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # the heavy modules load in attach(), after the first paint
     from kiosk.station import Station, TicketOutcome
     from ui.screens.confirmation import ConfirmationScreen
     from ui.screens.priority import PriorityScreen
     from ui.screens.services import ServicesScreen
-    from ui.workers import StationWorker
 
 
 class KioskWindow(QWidget):
@@ -41,6 +44,7 @@ class KioskWindow(QWidget):
 
     ticket_shown = Signal(object)  # TicketOutcome, or None when no ticket could be issued
     was_reset = Signal()
+    station_ready = Signal()
     services: ServicesScreen
     priority: PriorityScreen
     confirmation: ConfirmationScreen
@@ -51,7 +55,7 @@ class KioskWindow(QWidget):
         self.setObjectName("KioskWindow")
         self.config = config
         self.station: Station | None = None
-        self.worker: StationWorker | None = None
+        self.worker = StationWorker(self)
         self._tick_ms = tick_ms
         self._portrait = False
         settings = config.settings
@@ -82,20 +86,18 @@ class KioskWindow(QWidget):
         self.header.language_chosen.connect(self.set_language)
         self.header.start_over.connect(self.reset)
         self.watchdog.expired.connect(self._idle)
-        self.idle_warning.continued.connect(lambda: self.watchdog.set_enabled(True))
+        self.idle_warning.continued.connect(self._continued)
         self.idle_warning.expired.connect(self.reset)
         self.welcome.set_available(False)  # until a station is attached
         self.reset()
 
-    def attach(self, station: Station, worker: StationWorker | None = None) -> None:
+    def attach(self, station: Station) -> None:
         """Build the screens that need the store, the content and the printer."""
         from ui.screens.confirmation import ConfirmationScreen
         from ui.screens.priority import PriorityScreen
         from ui.screens.services import ServicesScreen
-        from ui.workers import StationWorker
 
         self.station = station
-        self.worker = worker or StationWorker(self)
         # Load the renderer and fonts now, on the worker, not on the first tap.
         self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
         seconds = self.config.settings.kiosk.confirmation_seconds
@@ -112,6 +114,7 @@ class KioskWindow(QWidget):
         self.confirmation.finished.connect(self.reset)
         self.welcome.set_available(True)
         self.reset()
+        self.station_ready.emit()
 
     def show_unavailable(self) -> None:
         """The station could not start (store, content): send citizens to the desk."""
@@ -132,6 +135,7 @@ class KioskWindow(QWidget):
     def _show(self, screen: Screen) -> None:
         self.stack.setCurrentWidget(screen)
         self.header.setVisible(screen is not self.welcome)
+        self.header.setEnabled(True)
         self.stack.setEnabled(True)
         screen.setFocus()  # no button looks pre-selected; Tab still walks the buttons
 
@@ -165,29 +169,48 @@ class KioskWindow(QWidget):
     def _issue(self) -> None:
         """Issue and print on the worker; the screen waits without freezing."""
         session = self.session
-        station, worker = self.station, self.worker
-        assert session.service_id is not None and station is not None and worker is not None
+        station = self.station
+        assert session.service_id is not None and station is not None
         service_id, lang, priority = session.service_id, session.language, bool(session.priority)
         generation = self._generation
-        self.stack.setEnabled(False)  # one tap, one ticket
-        worker.submit(
+        # One tap, one ticket: nothing on screen reacts until the ticket is
+        # shown, and no idle wipe can hide a number being issued.
+        self.stack.setEnabled(False)
+        self.header.setEnabled(False)
+        self.watchdog.set_enabled(False)
+        self.worker.submit(
             lambda: station.issue_ticket(service_id, lang, priority),
             lambda outcome: self._issued(generation, outcome),
-            lambda _message: self._issued(generation, None),
+            lambda exc: self._issue_failed(generation, exc),
         )
+
+    def _issue_failed(self, generation: int, exc: Exception) -> None:
+        log.error("no ticket could be issued", exc_info=exc)
+        self._issued(generation, None)
 
     def _issued(self, generation: int, outcome: TicketOutcome | None) -> None:
         if generation != self._generation:
             return  # the session was wiped while the ticket was being issued
         self.session.outcome = outcome
+        self.idle_warning.stop()
         if outcome is None:
             self.confirmation.show_failure()
         else:
             self.confirmation.show_outcome(outcome)
         self.confirmation.retranslate(self.translator)
         self._show(self.confirmation)
-        self.watchdog.set_enabled(False)  # the confirmation's own countdown resets the kiosk
+        self._arm_idle_guard()
         self.ticket_shown.emit(outcome)
+
+    def _arm_idle_guard(self) -> None:
+        """A printed ticket's screen closes on its own countdown; any other screen
+        (including a number that did not print) waits for the idle guard, so the
+        citizen is asked before it goes and can ask for more time."""
+        counting_down = self.current is self.confirmation and self.confirmation.counting_down
+        self.watchdog.set_enabled(not counting_down and self.current is not self.welcome)
+
+    def _continued(self) -> None:
+        self._arm_idle_guard()
 
     def _idle(self) -> None:
         if self.session.has_citizen_data or self.current is not self.welcome:

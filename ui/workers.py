@@ -7,18 +7,15 @@ touches a widget.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-log = logging.getLogger(__name__)
-
 
 class _Signals(QObject):
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the exception: the caller decides what to log and show
 
 
 class _Job(QRunnable):
@@ -30,9 +27,8 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._fn()
-        except Exception as exc:  # reported to the screen, which tells the citizen what to do
-            log.exception("background job failed")
-            self._signals.failed.emit(f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # handed to the screen, which tells the citizen what to do
+            self._signals.failed.emit(exc)
         else:
             self._signals.succeeded.emit(result)
 
@@ -49,7 +45,7 @@ class StationWorker(QObject):
         self,
         fn: Callable[[], Any],
         on_success: Callable[[Any], None],
-        on_failure: Callable[[str], None],
+        on_failure: Callable[[Exception], None],
     ) -> None:
         signals = _Signals(self)  # lives in the GUI thread: its slots run there
         signals.succeeded.connect(on_success)

@@ -66,10 +66,10 @@ def test_every_string_formats_with_its_placeholders(lang: str) -> None:
 def test_plural_picks_the_form_for_the_count() -> None:
     tr = Translator("es")
 
-    assert tr.plural("people_ahead", 0) == "Usted es el siguiente"
+    assert tr.plural("people_ahead", 0) == "No hay nadie delante de usted"
     assert tr.plural("people_ahead", 1) == "1 persona delante de usted"
     assert tr.plural("people_ahead", 4) == "4 personas delante de usted"
-    assert Translator("en").wait(15) == "Estimated wait about 15 minutes"
+    assert Translator("en").wait(15) == "Estimated wait: about 15 minutes"
 
 
 def test_language_buttons_show_each_language_in_its_own_name() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.config import load_config
 from offline_cache.models import Ticket
-from tests.ui.conftest import write_config
+from tests.ui.conftest import TICK_MS, write_config
 from tests.ui.flow import choose_service, take_ticket
 
 pytestmark = pytest.mark.gui
@@ -52,7 +54,7 @@ def test_store_failure_sends_the_citizen_to_the_front_desk(qtbot: QtBot, window)
     assert window.current is window.confirmation
     assert window.confirmation.number.text() == ""
     assert window.confirmation.status.text() == (
-        "Lo sentimos, ahora no podemos dar boletos. Por favor, pregunte en la recepción."
+        "Lo sentimos, ahora no podemos dar turnos. Por favor, pregunte en la recepción."
     )
 
 
@@ -76,3 +78,74 @@ def test_no_display_gives_a_clear_message_not_a_qt_abort(tmp_path: Path) -> None
     assert "no display found" in result.stderr
     assert "xvfb-run" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_slow_store_never_lets_the_idle_wipe_hide_the_number_being_issued(
+    qtbot: QtBot, window
+) -> None:
+    store = Path(window.station.config.store_url.removeprefix("sqlite:///"))
+    other_kiosk = sqlite3.connect(store, isolation_level=None)
+    other_kiosk.execute("BEGIN IMMEDIATE")  # another station holds the write lock
+    try:
+        choose_service(qtbot, window, "en", "vehicle-registration")
+        window.priority.no_button.click()
+        qtbot.wait(100 * TICK_MS)  # longer than the 60 s idle timeout
+        assert not window.idle_warning.isVisible()
+        assert not window.header.isEnabled()  # no "Start over" while a ticket is issued
+        assert not window.stack.isEnabled()
+    finally:
+        other_kiosk.execute("ROLLBACK")
+        other_kiosk.close()
+    with qtbot.waitSignal(window.ticket_shown, timeout=10_000):
+        pass
+    assert window.confirmation.number.text() == "B001"
+    assert window.header.isEnabled()
+
+
+def test_a_number_that_did_not_print_stays_until_the_citizen_is_done(
+    qtbot: QtBot, make_window, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the spool folder should be")
+    config = load_config(write_config(tmp_path, printer={"spool_dir": str(blocker / "spool")}))
+    window = make_window(config)
+    take_ticket(qtbot, window, "es", "marriage-license", priority=False)
+
+    qtbot.wait(40 * TICK_MS)  # twice the printed ticket's 20 s countdown
+    assert window.current is window.confirmation
+    assert window.confirmation.number.text() == "G001"
+    assert not window.confirmation.countdown.isVisible()
+
+    # Left alone, the citizen is asked first, and one touch keeps the number.
+    qtbot.waitUntil(window.idle_warning.isVisible, timeout=5_000)
+    window.idle_warning.continue_button.click()
+    assert window.current is window.confirmation
+    assert window.watchdog.enabled
+    window.confirmation.done_button.click()
+    assert window.current is window.welcome
+
+
+def test_station_that_cannot_start_says_so_and_recovers_without_a_restart(
+    qtbot: QtBot, qapp, tmp_path: Path
+) -> None:
+    from kiosk.config import SAMPLE_PACK
+    from ui.app import open_station
+    from ui.window import KioskWindow
+
+    pack = tmp_path / "pack"  # not there yet: the agency's pack is still being copied
+    window = KioskWindow(load_config(write_config(tmp_path, content={"pack": str(pack)})))
+    qtbot.addWidget(window)
+    window.show()
+    open_station(window, retry_ms=100)
+
+    qtbot.waitUntil(lambda: window.welcome.help.objectName() == "WelcomeUnavailable", timeout=5_000)
+    assert "This kiosk is not available right now" in window.welcome.help.text()
+    assert not window.welcome.language_buttons["en"].isEnabled()
+
+    shutil.copytree(SAMPLE_PACK, pack)
+    with qtbot.waitSignal(window.station_ready, timeout=10_000):
+        pass
+    assert window.welcome.language_buttons["en"].isEnabled()
+    assert "This kiosk is not available" not in window.welcome.help.text()
+    window.worker.wait_idle()
+    window.station.close()

@@ -28,8 +28,8 @@ def test_spanish_speaker_gets_priority_ticket_on_screen_in_store_and_on_paper(
     assert window.current is window.confirmation
     assert window.confirmation.number.text() == "A001"
     assert window.confirmation.caption.text() == "Su número"
-    assert window.confirmation.ahead.text() == "Usted es el siguiente"
-    assert window.confirmation.status.text().startswith("Por favor, tome su boleto")
+    assert window.confirmation.ahead.text() == "No hay nadie delante de usted"
+    assert window.confirmation.status.text().startswith("Por favor, tome su turno")
     assert window.confirmation.preview.document == outcome.document
 
     # In the store: one waiting priority ticket in Spanish.
@@ -65,7 +65,7 @@ def test_second_visitor_sees_one_person_ahead(qtbot: QtBot, window: KioskWindow)
 
     assert second.ticket.label == "B002"
     assert window.confirmation.ahead.text() == "1 person ahead of you"
-    assert "Estimated wait about" in window.confirmation.wait.text()
+    assert "Estimated wait: about" in window.confirmation.wait.text()
 
 
 def test_switching_language_keeps_the_citizen_on_the_same_screen(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
@@ -20,8 +20,6 @@ from ui.widgets import button, label
 
 if TYPE_CHECKING:
     from kiosk.station import TicketOutcome
-
-CENTER = Qt.AlignmentFlag.AlignCenter
 
 
 class ConfirmationScreen(Screen):
@@ -47,17 +45,17 @@ class ConfirmationScreen(Screen):
         page.addLayout(outer, 1)
         left = QVBoxLayout()
         left.setSpacing(10)
-        self.service = label("ConfirmService", align=CENTER)
-        self.caption = label("NumberCaption", align=CENTER)
-        self.number = label("TicketNumber", wrap=False, align=CENTER)
-        self.priority = label("PriorityNote", align=CENTER)
-        self.ahead = label("ConfirmLine", align=CENTER)
-        self.wait = label("ConfirmLine", align=CENTER)
-        self.status = label("PrintStatus", align=CENTER)
+        self.service = label("ConfirmService", center=True)
+        self.caption = label("NumberCaption", center=True)
+        self.number = label("TicketNumber", wrap=False, center=True)
+        self.priority = label("PriorityNote", center=True)
+        self.ahead = label("ConfirmLine", center=True)
+        self.wait = label("ConfirmLine", center=True)
+        self.status = label("PrintStatus", center=True)
         left.addStretch(1)
         for widget in (self.service, self.caption, self.number):
             left.addWidget(widget)
-        left.addWidget(self.priority, 0, CENTER)
+        left.addWidget(self.priority, 0, Qt.AlignmentFlag.AlignCenter)
         left.addSpacing(8)
         left.addWidget(self.ahead)
         left.addWidget(self.wait)
@@ -68,13 +66,15 @@ class ConfirmationScreen(Screen):
         self.countdown = label("Countdown")
         self.done_button = button(variant="primary", name="done")
         self.done_button.setMinimumWidth(320)
+        self.done_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.done_button.clicked.connect(self._finish)
-        bottom.addWidget(self.countdown, 1)
+        bottom.addWidget(self.countdown)
+        bottom.addStretch(1)
         bottom.addWidget(self.done_button)
         outer.addLayout(left, 1)
 
         right = QVBoxLayout()
-        self.preview_caption = label("ScreenSubtitle", align=CENTER)
+        self.preview_caption = label("ScreenSubtitle", center=True)
         self.preview = TicketPreview()
         right.addStretch(1)
         right.addWidget(self.preview_caption)
@@ -93,20 +93,29 @@ class ConfirmationScreen(Screen):
     def outcome(self) -> TicketOutcome | None:
         return self._outcome
 
+    @property
+    def counting_down(self) -> bool:
+        return self.timer.isActive()
+
     def show_outcome(self, outcome: TicketOutcome) -> None:
+        """Show the ticket. A printed one closes after a countdown; a number that
+        did not print stays until the citizen is done with it (or the idle guard
+        asks), because it is their only record of their place in line."""
         self._outcome, self._failed = outcome, False
         self.preview.set_document(outcome.document)
-        self._start_countdown()
+        self._left = self._seconds
+        if outcome.printed:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        if self._tr:
+            self.retranslate(self._tr)
 
     def show_failure(self) -> None:
         """No ticket could be issued (the store is unavailable): send them to the desk."""
         self._outcome, self._failed = None, True
         self.preview.set_document(None)
-        self._start_countdown()
-
-    def _start_countdown(self) -> None:
-        self._left = self._seconds
-        self.timer.start()
+        self.timer.stop()
         if self._tr:
             self.retranslate(self._tr)
 
@@ -115,7 +124,8 @@ class ConfirmationScreen(Screen):
         outcome = self._outcome
         ticket = outcome.ticket if outcome else None
         self.done_button.setText(tr("confirm.done"))
-        self.countdown.setText(tr("confirm.returning", seconds=self._left))
+        self.countdown.setText(tr.plural("confirm.closing", self._left))
+        self.countdown.setVisible(self.timer.isActive())
         self.caption.setText(tr("confirm.your_number") if ticket else "")
         self.number.setText(ticket.label if ticket else "")
         self.service.setText(
@@ -150,7 +160,7 @@ class ConfirmationScreen(Screen):
         if self._left <= 0:
             self._finish()
         elif self._tr:
-            self.countdown.setText(self._tr("confirm.returning", seconds=self._left))
+            self.countdown.setText(self._tr.plural("confirm.closing", self._left))
 
     def _finish(self) -> None:
         self.timer.stop()

@@ -10,8 +10,6 @@ from kiosk.i18n import Translator
 from ui.screens import Screen
 from ui.widgets import button, label
 
-CENTER = Qt.AlignmentFlag.AlignCenter
-
 
 class PriorityScreen(Screen):
     answered = Signal(bool)
@@ -24,11 +22,11 @@ class PriorityScreen(Screen):
         self._service_id: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(120, 40, 120, 40)
-        self.service = label("ScreenSubtitle", align=CENTER)
+        self.service = label("ScreenSubtitle", center=True)
         layout.addWidget(self.service)
         layout.addStretch(1)
-        self.title = label("ScreenTitle", align=CENTER)
-        self.hint = label("ScreenSubtitle", align=CENTER)
+        self.title = label("ScreenTitle", center=True)
+        self.hint = label("ScreenSubtitle", center=True)
         layout.addWidget(self.title)
         layout.addSpacing(16)
         layout.addWidget(self.hint)

@@ -31,8 +31,6 @@ class ServiceCard(QPushButton):
         super().__init__()
         self.setObjectName("ServiceCard")
         self.service = service
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a touch must not leave a focus ring
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         row = QHBoxLayout(self)
         row.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)

@@ -6,14 +6,12 @@ the station offers, each in its own words.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
 
 from kiosk.i18n import Translator, language_name
 from ui.screens import Screen
 from ui.widgets import button, label
-
-CENTER = Qt.AlignmentFlag.AlignCenter
 
 
 class WelcomeScreen(Screen):
@@ -25,10 +23,10 @@ class WelcomeScreen(Screen):
         self._languages = languages
         layout = QVBoxLayout(self)
         layout.setContentsMargins(80, 60, 80, 50)
-        layout.addWidget(label("ScreenSubtitle", center_name, align=CENTER))
+        layout.addWidget(label("ScreenSubtitle", center_name, center=True))
         layout.addStretch(2)
-        self.title = label("WelcomeTitle", align=CENTER)
-        self.subtitle = label("WelcomeSubtitle", align=CENTER)
+        self.title = label("WelcomeTitle", center=True)
+        self.subtitle = label("WelcomeSubtitle", center=True)
         layout.addWidget(self.title)
         layout.addSpacing(12)
         layout.addWidget(self.subtitle)
@@ -45,7 +43,7 @@ class WelcomeScreen(Screen):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(2)
-        self.help = label("WelcomeHelp", align=CENTER)
+        self.help = label("WelcomeHelp", center=True)
         layout.addWidget(self.help)
         self._broken = False
 
