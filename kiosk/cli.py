@@ -89,7 +89,9 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    from offline_cache.migrate import StoreError  # deferred: keeps `kiosk --help` instant
+    from sqlalchemy.exc import DBAPIError  # deferred: keeps `kiosk --help` instant
+
+    from offline_cache.migrate import StoreError
 
     try:
         return _dispatch(args, gui)
@@ -99,6 +101,14 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int
         return EXIT_BAD_INPUT
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except DBAPIError as exc:  # e.g. "database is locked" after the busy timeout
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"error: the store did not answer: {reason}; try again", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except OSError as exc:  # a folder that cannot be created or written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
 
 

@@ -341,7 +341,18 @@ class StationConfig:
 
     @property
     def store_url(self) -> str:
-        return self.settings.store.url or f"sqlite:///{self.data_dir / 'kiosk.db'}"
+        """The store's URL; a relative SQLite file is next to the config file, like
+        every other relative path here, never in whatever folder the station was
+        started from (a second store would restart the numbering at 001)."""
+        url = self.settings.store.url
+        if url is None:
+            return f"sqlite:///{self.data_dir / 'kiosk.db'}"
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/"):
+            database, sep, query = url[len(prefix) :].partition("?")
+            if database and database != ":memory:":
+                return f"{prefix}{self._resolve(Path(database), Path())}{sep}{query}"
+        return url
 
     @property
     def pack_dir(self) -> Path:

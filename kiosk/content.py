@@ -9,7 +9,7 @@ when loaded, and every problem names the file, the key path and what is wrong
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -23,7 +23,8 @@ Localized = dict[LangCode, Annotated[str, Field(min_length=1)]]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: "5" is not a number and "yes" is not a boolean, as in the station config.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Agency(_Strict):
@@ -82,13 +83,30 @@ class ContentPack:
         return value.get(lang) or value[self.pack.default_language]
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping: YAML keeps
+    the last one silently, and the author would never learn which text won."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_pack(folder: Path) -> ContentPack:
     """Load and check the pack in ``folder``; raise :class:`InvalidFile` with every problem."""
     file = folder / PACK_FILE
     if not folder.is_dir():
         raise InvalidFile([Problem(folder, "", "content pack folder not found")])
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        # A SafeLoader subclass: no Python objects, and no silently repeated keys.
+        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise InvalidFile([Problem(file, "", "missing: a content pack needs pack.yaml")]) from None
     except yaml.YAMLError as exc:

@@ -33,3 +33,16 @@ def test_unknown_service_or_language_is_one_clear_line(station_config: Path, run
     assert language.returncode == 2
     assert language.stderr == "error: --lang 'fr': this station offers en, es\n"
     assert "Traceback" not in service.stderr + language.stderr
+
+
+def test_demo_in_a_folder_that_cannot_be_created_is_one_clear_line(
+    tmp_path: Path, run_kiosk
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+
+    result = run_kiosk("demo", "--data-dir", str(blocker / "demo"), "--setup-only")
+
+    assert result.returncode == 3
+    assert result.stderr.startswith("error: cannot use ")
+    assert "Traceback" not in result.stderr

@@ -396,3 +396,17 @@ def test_kiosk_config_show_reads_the_environment_variable(tmp_path: Path, run_ki
     assert result.returncode == 0, result.stderr
     assert f"# config file: {path}" in result.stdout
     assert "station.name = Kiosk by the lifts" in result.stdout
+
+
+def test_relative_sqlite_store_lives_next_to_the_config_not_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    path = write(site / "station.toml", '[store]\nurl = "sqlite:///data/kiosk.db"\n')
+    monkeypatch.chdir(tmp_path)  # a service manager may start the station anywhere
+
+    config = load_config(path)
+
+    assert config.store_url == f"sqlite:///{site / 'data' / 'kiosk.db'}"
+    absolute = write(tmp_path / "abs.toml", '[store]\nurl = "sqlite:////var/lib/k.db"\n')
+    assert load_config(absolute).store_url == "sqlite:////var/lib/k.db"

@@ -95,6 +95,19 @@ def test_yaml_syntax_error_names_the_file_and_line(pack_dir: Path) -> None:
     assert f"line {broken_line}," in problem.message
 
 
+def test_a_key_written_twice_is_refused_with_its_line(pack_dir: Path) -> None:
+    file = pack_dir / PACK_FILE
+    lines = file.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "prefix: B" in line)
+    lines.insert(at + 1, lines[at].replace("prefix: B", "prefix: Z"))  # YAML would keep Z
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    (problem,) = problems_of(pack_dir)
+
+    assert "the key 'prefix' is written twice" in problem.message
+    assert f"line {at + 2}," in problem.message
+
+
 def test_missing_pack_yaml_is_named(pack_dir: Path) -> None:
     (pack_dir / PACK_FILE).unlink()
 
@@ -150,6 +163,18 @@ def _delete(path: str) -> Callable[[Raw], None]:
             _set("services.1.colour", "red"), "services[1].colour", ["unknown key"], id="unknown"
         ),
         pytest.param(_set("colour", "red"), "colour", ["unknown key"], id="unknown-top-level"),
+        pytest.param(
+            _set("services.0.average_service_minutes", "5"),
+            "services[0].average_service_minutes",
+            ["'5'"],
+            id="quoted-number",
+        ),
+        pytest.param(
+            _set("services.0.needs_form", "yes"),
+            "services[0].needs_form",
+            ["'yes'"],
+            id="quoted-boolean",
+        ),
         pytest.param(
             _set("services.2.id", "license-renewal"),
             "services[2].id",
