@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from printing.document import BigNumber, Document, Heading, KeyValue, QRCode, Rule, Spacer, TextLine
-from printing.qr import qr_matrix
+from printing.qr import QUIET_ZONE_MODULES, qr_matrix
 
 PAPER_WIDTH = 380  # px on screen for 80 mm paper
 MARGIN = 22
@@ -115,6 +115,7 @@ class TicketPreview(QWidget):
     def _qr(self, painter: QPainter | None, data: str, y: float) -> float:
         matrix = qr_matrix(data)
         module = 4
+        quiet = QUIET_ZONE_MODULES * module  # a white margin, so a phone reads it off the screen
         size = len(matrix) * module
         if painter:
             left = (PAPER_WIDTH - size) / 2
@@ -124,6 +125,6 @@ class TicketPreview(QWidget):
                 for col, dark in enumerate(cells):
                     if dark:
                         painter.drawRect(
-                            QRectF(left + col * module, y + row * module, module, module)
+                            QRectF(left + col * module, y + quiet + row * module, module, module)
                         )
-        return y + size + 8
+        return y + size + 2 * quiet

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.gui
 
 
 def test_spanish_speaker_gets_priority_ticket_on_screen_in_store_and_on_paper(
-    qtbot: QtBot, window: KioskWindow
+    qtbot: QtBot, window: KioskWindow, tmp_path: Path
 ) -> None:
     outcome = take_ticket(qtbot, window, "es", "license-renewal", priority=True)
 
@@ -54,6 +55,11 @@ def test_spanish_speaker_gets_priority_ticket_on_screen_in_store_and_on_paper(
     ):
         assert expected in text
     assert decode_qr(render_page(pdf)) == [rows[0].id]
+
+    # And the preview on screen is the same ticket: its QR reads back too.
+    shot = tmp_path / "preview.png"
+    assert window.confirmation.preview.grab().save(str(shot))
+    assert decode_qr(Image.open(shot)) == [rows[0].id]
 
 
 def test_second_visitor_sees_one_person_ahead(qtbot: QtBot, window: KioskWindow) -> None:
