@@ -1,28 +1,22 @@
-"""Small reusable touch widgets: buttons, labels, the header bar.
-
-This module and the welcome screen are on the way to the first frame, so they
-do not touch PySide6's ``Qt`` namespace: its first use builds ~100 Python
-enums (about 20 ms). Alignment, text format and focus policy come from the
-theme instead (``ui/theme/kiosk.qss``).
-"""
+"""Small reusable touch widgets: buttons, labels, the header bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.i18n import Translator, language_name
 
 
 def label(object_name: str, text: str = "", *, wrap: bool = True, center: bool = False) -> QLabel:
-    """A label styled by ``object_name``. Its text is always plain text (the theme
-    sets ``textFormat: PlainText`` on every QLabel), so nothing a pack author or a
-    citizen types acts as markup; ``center`` aligns it through the theme too."""
+    """A label styled by ``object_name``, showing plain text: nothing a pack author
+    or a citizen types acts as markup (tests/ui/test_text_safety.py)."""
     widget = QLabel(text)
     widget.setObjectName(object_name)
     widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
     if center:
-        widget.setProperty("align", "center")
+        widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return widget
 
 
@@ -32,8 +26,8 @@ def button(text: str = "", *, variant: str = "", name: str = "") -> QPushButton:
         widget.setProperty("variant", variant)
     if name:
         widget.setObjectName(name)
-    # The theme gives buttons focusPolicy TabFocus: keyboard users still tab to
-    # them, and a touch does not leave a "selected"-looking ring behind.
+    # Keyboard users still tab to it; a touch does not leave a "selected"-looking ring.
+    widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     return widget
 
 

@@ -7,7 +7,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLayout,
     QPushButton,
     QSizePolicy,
@@ -30,13 +29,14 @@ class ServiceCard(QPushButton):
     def __init__(self, service: Service, icon: QIcon) -> None:
         super().__init__()
         self.setObjectName("ServiceCard")
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a touch must not leave a focus ring
         self.service = service
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         row = QHBoxLayout(self)
         row.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         row.setContentsMargins(16, 14, 22, 14)
         row.setSpacing(16)
-        picture = QLabel()
+        picture = label("ServiceIcon", wrap=False)
         picture.setPixmap(icon.pixmap(QSize(ICON_PX, ICON_PX)))
         picture.setFixedSize(ICON_PX, ICON_PX)
         row.addWidget(picture, 0, Qt.AlignmentFlag.AlignVCenter)
