@@ -46,8 +46,11 @@ class WelcomeScreen(Screen):
         self.help = label("WelcomeHelp", center=True)
         layout.addWidget(self.help)
         self._broken = False
+        self._portrait = False
 
     def set_portrait(self, portrait: bool) -> None:
+        self._portrait = portrait
+        self.retranslate(Translator(self._languages[0]))
         # Language buttons side by side on a wide screen, stacked on a tall one.
         self.buttons.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
@@ -63,7 +66,9 @@ class WelcomeScreen(Screen):
     def retranslate(self, tr: Translator) -> None:
         # Same in every language on purpose: the citizen has not chosen yet.
         everyone = [Translator(lang) for lang in self._languages]
-        self.title.setText("  ·  ".join(t("welcome.title") for t in everyone))
+        # One line on a wide screen; one greeting per line on a tall one.
+        separator = "\n" if self._portrait else "  ·  "
+        self.title.setText(separator.join(t("welcome.title") for t in everyone))
         self.subtitle.setText("\n".join(t("welcome.subtitle") for t in everyone))
         key = "welcome.unavailable" if self._broken else "welcome.help"
         self.help.setObjectName("WelcomeUnavailable" if self._broken else "WelcomeHelp")
