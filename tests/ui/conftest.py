@@ -52,6 +52,14 @@ def write_config(tmp_path: Path, **sections: dict[str, object]) -> Path:
     return path
 
 
+def unwritable_spool_config(tmp_path: Path) -> StationConfig:
+    """A station whose spool folder cannot be created (its parent is a file);
+    this fails for root too, where permission bits would not."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the spool folder should be")
+    return load_config(write_config(tmp_path, printer={"spool_dir": str(blocker / "spool")}))
+
+
 @pytest.fixture
 def make_window(qtbot: QtBot, qapp: object) -> Iterator[Callable[..., KioskWindow]]:
     stations: list[Station] = []

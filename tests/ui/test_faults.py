@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.config import load_config
 from offline_cache.models import Ticket
-from tests.ui.conftest import TICK_MS, write_config
+from tests.ui.conftest import TICK_MS, unwritable_spool_config, write_config
 from tests.ui.flow import choose_service, take_ticket
 
 pytestmark = pytest.mark.gui
@@ -25,10 +25,7 @@ pytestmark = pytest.mark.gui
 def test_unwritable_spool_still_issues_and_shows_the_number(
     qtbot: QtBot, make_window, tmp_path: Path
 ) -> None:
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the spool folder should be")
-    config = load_config(write_config(tmp_path, printer={"spool_dir": str(blocker / "spool")}))
-    window = make_window(config)
+    window = make_window(unwritable_spool_config(tmp_path))
 
     outcome = take_ticket(qtbot, window, "en", "marriage-license", priority=False)
 
@@ -105,10 +102,7 @@ def test_a_slow_store_never_lets_the_idle_wipe_hide_the_number_being_issued(
 def test_a_number_that_did_not_print_stays_until_the_citizen_is_done(
     qtbot: QtBot, make_window, tmp_path: Path
 ) -> None:
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the spool folder should be")
-    config = load_config(write_config(tmp_path, printer={"spool_dir": str(blocker / "spool")}))
-    window = make_window(config)
+    window = make_window(unwritable_spool_config(tmp_path))
     take_ticket(qtbot, window, "es", "marriage-license", priority=False)
 
     qtbot.wait(40 * TICK_MS)  # twice the printed ticket's 20 s countdown

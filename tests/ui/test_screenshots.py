@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_config
 from tests.helpers.pdf import decode_qr, render_page
-from tests.ui.conftest import write_config
+from tests.ui.conftest import unwritable_spool_config, write_config
 from tests.ui.flow import take_ticket
 from ui.window import KioskWindow
 
@@ -102,10 +102,7 @@ def test_every_kiosk_screen_renders_unclipped_at_1080p(
 def test_print_fault_screen_renders_unclipped(
     qtbot: QtBot, make_window, tmp_path: Path, shots: Path, lang: str
 ) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    config = load_config(write_config(tmp_path, printer={"spool_dir": str(blocker / "x")}))
-    window = make_window(config, clock=lambda: FIXED_NOW)
+    window = make_window(unwritable_spool_config(tmp_path), clock=lambda: FIXED_NOW)
     take_ticket(qtbot, window, lang, "report-pothole", priority=False)
     snap(window, shots, f"confirmation-print-failed-{lang}")
 
