@@ -372,7 +372,7 @@ class StationConfig:
                     value = _mask(value)
                 yield f"{section_name}.{spec.name}", value, spec.metadata["description"]
         yield "(effective) data_dir", str(self.data_dir), "where the store and spool live"
-        yield "(effective) store_url", self.store_url, "the store this station uses"
+        yield "(effective) store_url", _mask(self.store_url), "the store this station uses"
         yield "(effective) content_pack", str(self.pack_dir), "the content pack in use"
         yield "(effective) spool_dir", str(self.spool_dir), "where tickets are printed to"
 

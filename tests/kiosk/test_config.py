@@ -410,3 +410,16 @@ def test_relative_sqlite_store_lives_next_to_the_config_not_the_working_folder(
     assert config.store_url == f"sqlite:///{site / 'data' / 'kiosk.db'}"
     absolute = write(tmp_path / "abs.toml", '[store]\nurl = "sqlite:////var/lib/k.db"\n')
     assert load_config(absolute).store_url == "sqlite:////var/lib/k.db"
+
+
+def test_config_show_never_prints_the_store_password(tmp_path: Path, run_kiosk) -> None:
+    path = write(
+        tmp_path / "station.toml",
+        '[store]\nurl = "postgresql+psycopg://kiosk:s3cret@db.local:5432/onestop"\n',
+    )
+
+    result = run_kiosk("--config", str(path), "config", "show")
+
+    assert result.returncode == 0, result.stderr
+    assert "store.url = postgresql+psycopg://kiosk:***@db.local:5432/onestop" in result.stdout
+    assert "s3cret" not in result.stdout + result.stderr
