@@ -95,7 +95,12 @@ class QueueService:
 
     def issue(self, service_id: str, language: str, priority: bool = False) -> IssuedTicket:
         """Issue the next number of ``service_id`` and store the ticket, atomically."""
-        service = self._pack.service(service_id)  # KeyError for an unknown service
+        try:
+            service = self._pack.service(service_id)
+        except KeyError:
+            raise QueueError(
+                f"no service {service_id!r} in content pack {self._pack.pack.id}"
+            ) from None
         now = self._clock()
         day = self.business_date(now)
         with self._sessions.begin() as session:

@@ -203,6 +203,12 @@ def test_position_of_unknown_ticket_is_a_queue_error(queue: QueueService) -> Non
         queue.position("nope")
 
 
+def test_unknown_service_is_a_queue_error_and_takes_no_number(queue: QueueService) -> None:
+    with pytest.raises(QueueError, match="no service 'passport' in content pack"):
+        queue.issue("passport", "en")
+    assert queue.issue("id-card", "en").label == "C001"
+
+
 # --- estimated waits ---------------------------------------------------------------------
 
 
