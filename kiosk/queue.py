@@ -95,6 +95,14 @@ class QueueService:
 
     def issue(self, service_id: str, language: str, priority: bool = False) -> IssuedTicket:
         """Issue the next number of ``service_id`` and store the ticket, atomically."""
+        with self._sessions.begin() as session:
+            return self.issue_in(session, service_id, language, priority)
+
+    def issue_in(
+        self, session: Session, service_id: str, language: str, priority: bool = False
+    ) -> IssuedTicket:
+        """:meth:`issue` inside the caller's transaction, so what belongs with the
+        ticket (its print job) commits with it or not at all."""
         try:
             service = self._pack.service(service_id)
         except KeyError:
@@ -103,29 +111,28 @@ class QueueService:
             ) from None
         now = self._clock()
         day = self.business_date(now)
-        with self._sessions.begin() as session:
-            number = _next_number(session, service_id, day)
-            ticket = Ticket(
-                id=str(uuid.uuid4()),
-                service_id=service_id,
-                business_date=day,
-                number=number,
-                label=f"{service.prefix}{number:03d}",
-                state=TicketState.WAITING,
-                priority=priority,
-                language=language,
-                station_id=self._station_id,
-                issued_at=now,
+        number = _next_number(session, service_id, day)
+        ticket = Ticket(
+            id=str(uuid.uuid4()),
+            service_id=service_id,
+            business_date=day,
+            number=number,
+            label=f"{service.prefix}{number:03d}",
+            state=TicketState.WAITING,
+            priority=priority,
+            language=language,
+            station_id=self._station_id,
+            issued_at=now,
+        )
+        session.add(ticket)
+        session.add(
+            TicketEvent(
+                ticket=ticket, state=TicketState.WAITING, at=now, station_id=self._station_id
             )
-            session.add(ticket)
-            session.add(
-                TicketEvent(
-                    ticket=ticket, state=TicketState.WAITING, at=now, station_id=self._station_id
-                )
-            )
-            session.flush()
-            ahead = self._people_ahead(session, ticket)
-            wait = self._estimate(session, service_id, ahead, now)
+        )
+        session.flush()
+        ahead = self._people_ahead(session, ticket)
+        wait = self._estimate(session, service_id, ahead, now)
         return IssuedTicket(
             id=ticket.id,
             label=ticket.label,

@@ -17,12 +17,13 @@ from sqlalchemy import Engine
 
 from kiosk.config import StationConfig
 from kiosk.content import ContentPack, load_pack
+from kiosk.print_queue import PrintQueue
 from kiosk.problems import InvalidFile
 from kiosk.queue import Clock, IssuedTicket, QueueService, utcnow
 from kiosk.tickets import ticket_document
 from offline_cache.engine import StoreError, make_engine, make_sessionmaker
 from offline_cache.migrate import upgrade
-from printing.backends import PdfSpoolBackend, PrintBackend, PrinterError
+from printing.backends import PdfSpoolBackend, PrintBackend
 from printing.document import Document
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class TicketOutcome:
     printed: bool
     print_error: str | None = None
     printed_to: Path | None = None
+    job_id: str | None = None
 
 
 class Station:
@@ -57,9 +59,10 @@ class Station:
         self.printer = printer
         tz_name = config.settings.station.timezone
         self.tz = ZoneInfo(tz_name) if tz_name else None
-        self.queue = QueueService(
-            make_sessionmaker(engine), pack, config.settings.station.id, tz=self.tz, clock=clock
-        )
+        station_id = config.settings.station.id
+        self._sessions = make_sessionmaker(engine)
+        self.queue = QueueService(self._sessions, pack, station_id, tz=self.tz, clock=clock)
+        self.print_queue = PrintQueue(self._sessions, printer, station_id, clock=clock)
 
     @classmethod
     def open(cls, config: StationConfig, clock: Clock = utcnow) -> Station:
@@ -71,34 +74,44 @@ class Station:
         pack = load_pack(config.pack_dir)
         engine = make_engine(config.store_url)
         upgrade(engine)
-        return cls(config, pack, engine, make_printer(config), clock=clock)
+        station = cls(config, pack, engine, make_printer(config), clock=clock)
+        station.print_queue.recover_after_restart()
+        return station
 
     def close(self) -> None:
         self.engine.dispose()
 
     def issue_ticket(self, service_id: str, language: str, priority: bool = False) -> TicketOutcome:
-        """Issue a number, then print it; a print fault is reported, never raised."""
-        ticket = self.queue.issue(service_id, language, priority)
+        """Issue a number and store its print job together, then print it.
+
+        A printer fault is reported in the outcome, never raised: the ticket is
+        committed and its job waits for the printer (see :mod:`kiosk.print_queue`).
+        """
         service = self.pack.service(service_id)
-        document = ticket_document(
+        with self._sessions.begin() as session:
+            ticket = self.queue.issue_in(session, service_id, language, priority)
+            document = ticket_document(
+                ticket,
+                center_name=self.config.settings.station.center_name,
+                service_name=self.pack.text(service.name, language),
+                tz=self.tz,
+            )
+            job_id = self.print_queue.enqueue(
+                session, document, kind="ticket", job_name=_job_name(ticket), ticket_id=ticket.id
+            )
+        job = self.print_queue.print_job(job_id)
+        if job.printed:
+            log.info("ticket %s issued and printed", ticket.label)
+        else:
+            log.error("ticket %s issued but not printed: %s", ticket.label, job.error)
+        return TicketOutcome(
             ticket,
-            center_name=self.config.settings.station.center_name,
-            service_name=self.pack.text(service.name, language),
-            tz=self.tz,
+            document,
+            printed=job.printed,
+            print_error=job.error,
+            printed_to=job.printed_to,
+            job_id=job_id,
         )
-        try:
-            path = self.printer.print_document(document, job_name=_job_name(ticket))
-        except PrinterError as exc:
-            log.error("ticket %s issued but not printed: %s", ticket.label, exc)
-            return TicketOutcome(ticket, document, printed=False, print_error=str(exc))
-        except Exception as exc:
-            # The ticket is committed: whatever broke in printing, the citizen
-            # must still see their number (and the technician the traceback).
-            log.exception("ticket %s issued but printing failed unexpectedly", ticket.label)
-            reason = f"unexpected {type(exc).__name__} while printing"
-            return TicketOutcome(ticket, document, printed=False, print_error=reason)
-        log.info("ticket %s issued and printed", ticket.label)
-        return TicketOutcome(ticket, document, printed=True, printed_to=path)
 
 
 def make_printer(config: StationConfig) -> PrintBackend:

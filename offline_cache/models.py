@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -107,3 +108,39 @@ class TicketEvent(Base):
     counter: Mapped[str | None] = mapped_column(String(32))
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class PrintJobState(enum.StrEnum):
+    PENDING = "pending"  # waiting to be printed (never sent, or the printer refused it)
+    PRINTING = "printing"  # handed to the printer; decided when the printer answers
+    PRINTED = "printed"  # the printer confirmed it
+    UNCERTAIN = "uncertain"  # was being printed when the station stopped: never resent on its own
+    FAILED = "failed"  # cannot be printed as it is (a bug or bad data): a technician looks
+    EXPIRED = "expired"  # waited too long; the citizen has gone, printing it now helps nobody
+
+
+class PrintJob(Base):
+    """A document to print, stored before it goes to the printer.
+
+    Marked printed only after the printer confirms, claimed atomically, so a
+    retry never prints a job twice and a restart never loses one.
+    """
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_queue", "station_id", "state", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    ticket_id: Mapped[str | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="SET NULL"), index=True
+    )
+    reprint_of: Mapped[str | None] = mapped_column(String(36))
+    job_name: Mapped[str] = mapped_column(String(120), nullable=False)
+    document: Mapped[str] = mapped_column(Text, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default=PrintJobState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

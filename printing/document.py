@@ -8,7 +8,8 @@ without knowing which printer, or whether a screen, will show it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Align = Literal["left", "center", "right"]
@@ -75,3 +76,24 @@ class Document:
 
     title: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+_BLOCK_TYPES: dict[str, type[Block]] = {
+    cls.__name__: cls for cls in (Heading, BigNumber, TextLine, KeyValue, QRCode, Rule, Spacer)
+}
+
+
+def document_to_json(doc: Document) -> str:
+    """A print job's document as JSON, so a queued job survives a restart."""
+    blocks = [{"type": type(block).__name__, **asdict(block)} for block in doc.blocks]
+    return json.dumps({"title": doc.title, "blocks": blocks}, ensure_ascii=False)
+
+
+def document_from_json(text: str) -> Document:
+    """The inverse of :func:`document_to_json`; raises ValueError for anything else."""
+    try:
+        data = json.loads(text)
+        blocks = tuple(_BLOCK_TYPES[item.pop("type")](**item) for item in data["blocks"])
+        return Document(title=str(data["title"]), blocks=blocks)
+    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not a stored print document: {exc}") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, Signal
+from PySide6.QtCore import QRect, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
@@ -25,6 +25,7 @@ from ui.widgets import HeaderBar
 from ui.workers import StationWorker
 
 log = logging.getLogger(__name__)
+PRINT_RETRY_SECONDS = 15
 
 if TYPE_CHECKING:  # the heavy modules load in attach(), after the first paint
     from kiosk.station import Station, TicketOutcome
@@ -100,6 +101,11 @@ class KioskWindow(QWidget):
         self.station = station
         # Load the renderer and fonts now, on the worker, not on the first tap.
         self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
+        # Jobs a printer fault held back go out once the printer is back.
+        self.print_retry = QTimer(self)
+        self.print_retry.setInterval(PRINT_RETRY_SECONDS * self._tick_ms)
+        self.print_retry.timeout.connect(self._retry_prints)
+        self.print_retry.start()
         seconds = self.config.settings.kiosk.confirmation_seconds
         self.services = ServicesScreen(station.pack)
         self.priority = PriorityScreen(station.pack)
@@ -115,6 +121,15 @@ class KioskWindow(QWidget):
         self.welcome.set_available(True)
         self.reset()
         self.station_ready.emit()
+
+    def _retry_prints(self) -> None:
+        station = self.station
+        assert station is not None
+        self.worker.submit(
+            station.print_queue.retry_pending,
+            lambda _outcomes: None,
+            lambda exc: log.error("retrying print jobs failed", exc_info=exc),
+        )
 
     def show_unavailable(self) -> None:
         """The station could not start (store, content): send citizens to the desk."""

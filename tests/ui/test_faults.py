@@ -161,3 +161,19 @@ def test_a_role_this_release_lacks_is_refused_with_what_to_set(tmp_path: Path) -
     assert 'the display role is not in this release yet; set [station] role = "kiosk"' in (
         result.stderr
     )
+
+
+def test_held_back_ticket_prints_by_itself_once_the_printer_is_back(
+    qtbot: QtBot, make_window, tmp_path: Path
+) -> None:
+    window = make_window(unwritable_spool_config(tmp_path))
+    outcome = take_ticket(qtbot, window, "en", "id-card", priority=False)
+    assert not outcome.printed
+
+    (tmp_path / "not-a-folder").unlink()  # the technician fixes the printer
+    spool = tmp_path / "not-a-folder" / "spool"
+    qtbot.waitUntil(lambda: len(list(spool.glob("*.pdf"))) == 1, timeout=10_000)
+    qtbot.wait(50 * TICK_MS)  # more retry rounds: still one copy
+    window.worker.wait_idle()
+    assert len(list(spool.glob("*.pdf"))) == 1
+    assert window.station.print_queue.state_of(outcome.job_id) == "printed"
