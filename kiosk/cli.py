@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="check a content pack folder")
     check.add_argument("path", nargs="?", help="pack folder (default: the configured pack)")
 
+    printer = sub.add_parser("printer", help="the print queue")
+    printer_sub = printer.add_subparsers(dest="action", required=True, metavar="ACTION")
+    printer_sub.add_parser("jobs", help="jobs not printed yet: pending, uncertain, failed")
+    printer_sub.add_parser("retry", help="print the pending jobs now, oldest first")
+    printer_sub.add_parser("reprint-last", help="print another copy of the last ticket")
+
     ticket = sub.add_parser("ticket", help="queue tickets")
     ticket_sub = ticket.add_subparsers(dest="action", required=True, metavar="ACTION")
     issue = ticket_sub.add_parser("issue", help="issue (and print) a ticket, as the kiosk does")
@@ -136,6 +142,8 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
         )
     if args.command == "content":
         return commands.content_check(Path(args.path) if args.path else config.pack_dir)
+    if args.command == "printer":
+        return commands.printer(config, args.action)
     if args.command == "ticket":
         return commands.ticket_issue(config, args.service, args.lang, args.priority)
     raise AssertionError(args.command)

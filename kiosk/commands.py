@@ -115,3 +115,35 @@ def ticket_issue(config: StationConfig, service: str, lang: str | None, priority
     wait = t.estimated_wait_minutes
     print(f"{t.label} {t.id} ahead={t.people_ahead} wait={wait}min printed={printed}")
     return 0 if outcome.printed else 1
+
+
+def printer(config: StationConfig, action: str) -> int:
+    """The technician's view of the print queue."""
+    from kiosk.station import Station
+
+    station = Station.open(config)
+    try:
+        queue = station.print_queue
+        if action == "jobs":
+            rows = queue.unfinished()
+            for job in rows:
+                error = f"  ({job.last_error})" if job.last_error else ""
+                print(f"{job.state:<9} {job.kind:<7} {job.job_name}  tries={job.attempts}{error}")
+            print(f"{len(rows)} job(s) not printed")
+            return 0
+        if action == "retry":
+            outcomes = queue.retry_pending()
+            printed = sum(o.printed for o in outcomes)
+            print(f"printed {printed} of {len(outcomes)} tried")
+            return 0 if printed == len(outcomes) else 1
+        last = queue.last_job_id("ticket")
+        if last is None:
+            print("error: this station has printed no ticket yet", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        outcome = queue.print_job(queue.reprint(last))
+        print(
+            "reprinted" if outcome.printed else f"not printed: {outcome.error} (kept, will retry)"
+        )
+        return 0 if outcome.printed else 1
+    finally:
+        station.close()

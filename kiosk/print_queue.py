@@ -178,6 +178,27 @@ class PrintQueue:
                 .limit(1)
             )
 
+    def unfinished(self) -> list[PrintJob]:
+        """Jobs that did not (or may not have) come out, newest first, for a technician."""
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(PrintJob)
+                    .where(
+                        PrintJob.station_id == self._station_id,
+                        PrintJob.state.in_(
+                            [
+                                PrintJobState.PENDING,
+                                PrintJobState.UNCERTAIN,
+                                PrintJobState.FAILED,
+                                PrintJobState.EXPIRED,
+                            ]
+                        ),
+                    )
+                    .order_by(PrintJob.created_at.desc())
+                )
+            )
+
     def state_of(self, job_id: str) -> str | None:
         with self._sessions() as session:
             return session.scalar(select(PrintJob.state).where(PrintJob.id == job_id))

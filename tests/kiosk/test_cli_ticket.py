@@ -46,3 +46,28 @@ def test_demo_in_a_folder_that_cannot_be_created_is_one_clear_line(
     assert result.returncode == 3
     assert result.stderr.startswith("error: cannot use ")
     assert "Traceback" not in result.stderr
+
+
+def test_technician_sees_held_back_jobs_and_reprints_the_last_ticket(
+    tmp_path: Path, run_kiosk
+) -> None:
+    blocker = tmp_path / "spool-parent"
+    blocker.write_text("in the way")
+    config = tmp_path / "station.toml"
+    config.write_text(
+        f'[station]\ndata_dir = "data"\n[printer]\nspool_dir = "{blocker / "spool"}"\n',
+        encoding="utf-8",
+    )
+    issued = run_kiosk("--config", str(config), "ticket", "issue", "id-card")
+    jobs = run_kiosk("--config", str(config), "printer", "jobs")
+    blocker.unlink()
+    retried = run_kiosk("--config", str(config), "printer", "retry")
+    reprinted = run_kiosk("--config", str(config), "printer", "reprint-last")
+
+    assert issued.returncode == 1 and "printed=no" in issued.stdout
+    assert jobs.stdout.startswith("pending   ticket  ticket-")
+    assert "cannot write to spool folder" in jobs.stdout
+    assert jobs.stdout.rstrip().endswith("1 job(s) not printed")
+    assert (retried.returncode, retried.stdout) == (0, "printed 1 of 1 tried\n")
+    assert (reprinted.returncode, reprinted.stdout) == (0, "reprinted\n")
+    assert len(list((blocker / "spool").glob("*.pdf"))) == 2
