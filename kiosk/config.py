@@ -132,6 +132,15 @@ def _store_url(value: str, _section: dict[str, Any]) -> str | None:
     return None
 
 
+PRINTER_BACKENDS = ("pdf", "escpos-network")
+
+
+def _backend_options(value: str, section: dict[str, Any]) -> str | None:
+    if value == "escpos-network" and not section["host"]:
+        return 'escpos-network needs printer.host, the printer\'s address (host = "10.0.0.51")'
+    return None
+
+
 @dataclass(frozen=True)
 class StationSettings:
     id: str = setting("kiosk-01", "Station id, unique in the center", kind="str", pattern=SLUG)
@@ -205,13 +214,34 @@ class ContentSettings:
 
 @dataclass(frozen=True)
 class PrinterSettings:
-    # One backend so far; the ESC/POS and CUPS backends add their options here.
-    backend: str = setting("pdf", "Printer backend: pdf", kind="choice", choices=("pdf",))
-    spool_dir: Path | None = setting(
-        None, "Folder the PDF tickets are written to (default: data/spool)", kind="path"
+    backend: str = setting(
+        "pdf",
+        "Printer backend: pdf (spool folder) or escpos-network (thermal printer, TCP 9100)",
+        kind="choice",
+        choices=PRINTER_BACKENDS,
+        check=_backend_options,
     )
     paper_width_mm: int = setting(
         80, "Paper width in millimetres: 58 or 80", kind="choice", choices=(58, 80)
+    )
+    spool_dir: Path | None = setting(
+        None, "pdf: folder the PDF tickets are written to (default: data/spool)", kind="path"
+    )
+    host: str | None = setting(None, "escpos-network: the printer's address", kind="str")
+    port: int = setting(
+        9100, "escpos-network: the printer's TCP port", kind="int", minimum=1, maximum=65535
+    )
+    model: str | None = setting(
+        None,
+        "Printer model in python-escpos's database (e.g. TM-T88V); default: generic",
+        kind="str",
+    )
+    timeout_ms: int = setting(
+        3000,
+        "How long to wait for the printer before telling the citizen (milliseconds)",
+        kind="int",
+        minimum=100,
+        maximum=30000,
     )
 
 

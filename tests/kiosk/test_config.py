@@ -155,7 +155,7 @@ def test_file_that_is_not_utf8_is_one_clear_problem(tmp_path: Path) -> None:
         pytest.param(
             '[printer]\nbackend = "laser"\n',
             "printer.backend",
-            ["'pdf'", "laser"],
+            ["'pdf' or 'escpos-network'", "laser"],
             id="unknown-printer-backend",
         ),
         pytest.param(
@@ -175,6 +175,18 @@ def test_file_that_is_not_utf8_is_one_clear_problem(tmp_path: Path) -> None:
             "store.url",
             ["sqlite:///", "kiosk:***@db"],
             id="store-url-password-never-echoed",
+        ),
+        pytest.param(
+            '[printer]\nbackend = "escpos-network"\n',
+            "printer.backend",
+            ["escpos-network needs printer.host"],
+            id="network-printer-without-host",
+        ),
+        pytest.param(
+            '[printer]\nbackend = "escpos-network"\nhost = "10.0.0.51"\ntimeout_ms = 5\n',
+            "printer.timeout_ms",
+            ["at least 100", "(got 5)"],
+            id="printer-timeout-too-short",
         ),
         pytest.param(
             "[printer]\npaper_width_mm = 70\n",
