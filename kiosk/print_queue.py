@@ -97,8 +97,13 @@ class PrintQueue:
         try:
             path = self._printer.print_document(document, job_name=job_name)
         except PrinterError as exc:
-            self._finish(job_id, PrintJobState.PENDING, error=str(exc))
-            log.warning("print job %s kept for a retry: %s", job_id, exc)
+            if getattr(exc, "maybe_printed", False):
+                # Some bytes reached the printer: resending could print it twice.
+                self._finish(job_id, PrintJobState.UNCERTAIN, error=str(exc))
+                log.warning("print job %s may have printed; not resent: %s", job_id, exc)
+            else:
+                self._finish(job_id, PrintJobState.PENDING, error=str(exc))
+                log.warning("print job %s kept for a retry: %s", job_id, exc)
             return JobOutcome(job_id, printed=False, error=str(exc))
         except Exception as exc:
             # Not a printer state that will pass: retrying would fail the same way.

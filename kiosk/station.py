@@ -115,7 +115,19 @@ class Station:
 
 
 def make_printer(config: StationConfig) -> PrintBackend:
+    """The backend the config names; its modules load only when it is chosen."""
     printer = config.settings.printer
+    if printer.backend == "escpos-network":
+        from printing.escpos_network import EscposNetworkBackend
+        from printing.profiles import profile_for
+
+        assert printer.host is not None  # the config checker requires it
+        return EscposNetworkBackend(
+            printer.host,
+            port=printer.port,
+            profile=profile_for(printer.model, printer.paper_width_mm),
+            timeout_s=printer.timeout_ms / 1000,
+        )
     return PdfSpoolBackend(config.spool_dir, width_mm=float(printer.paper_width_mm))
 
 

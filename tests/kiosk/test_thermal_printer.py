@@ -1,0 +1,110 @@
+"""A kiosk printing to a thermal printer over TCP 9100, end to end.
+
+The printer is :class:`tests.helpers.fake_printer.FakeEscposPrinter`, a real
+TCP server answering status queries; what it received is decoded back into
+text lines, QR payloads and cuts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import load_config
+from kiosk.station import Station
+from tests.helpers.escpos import decode
+from tests.helpers.fake_printer import FakeEscposPrinter
+
+
+@pytest.fixture
+def printer() -> Iterator[FakeEscposPrinter]:
+    with FakeEscposPrinter("ready") as fake:
+        yield fake
+
+
+def thermal_config(tmp_path: Path, printer: FakeEscposPrinter) -> Path:
+    path = tmp_path / "station.toml"
+    path.write_text(
+        '[station]\nid = "door-kiosk"\ncenter_name = "Riverside Service Center"\n'
+        'data_dir = "data"\n'
+        f'[printer]\nbackend = "escpos-network"\nhost = "{printer.host}"\n'
+        f"port = {printer.port}\ntimeout_ms = 300\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_ticket_prints_natively_with_its_qr_and_one_cut(
+    tmp_path: Path, printer: FakeEscposPrinter
+) -> None:
+    station = Station.open(load_config(thermal_config(tmp_path, printer)))
+    outcome = station.issue_ticket("license-renewal", "es", priority=True)
+    station.close()
+
+    assert outcome.printed
+    (job,) = printer.jobs
+    paper = decode(job)
+    text = " ".join(" ".join(paper.text_lines).split())  # double-width lines wrap
+    assert "A001" in text and "Renovar licencia de conducir" in text
+    assert "Atención prioritaria" in text  # accents printed as text, not as an image
+    assert paper.images == []
+    assert paper.qr_payloads == [outcome.ticket.id]
+    assert paper.cut_kinds == ["partial"]
+
+
+def test_paper_out_keeps_the_job_tells_the_citizen_and_prints_it_once_later(
+    tmp_path: Path, printer: FakeEscposPrinter
+) -> None:
+    printer.state = "paper_out"
+    station = Station.open(load_config(thermal_config(tmp_path, printer)))
+
+    outcome = station.issue_ticket("id-card", "en")
+
+    assert not outcome.printed
+    assert "paper out" in (outcome.print_error or "")
+    assert printer.jobs == []  # not sent into a printer that would hold it
+    assert station.print_queue.state_of(outcome.job_id) == "pending"
+
+    printer.state = "ready"  # staff loaded a roll
+    assert [o.printed for o in station.print_queue.retry_pending()] == [True]
+    assert station.print_queue.retry_pending() == []
+    station.close()
+    (job,) = printer.jobs
+    assert decode(job).qr_payloads == [outcome.ticket.id]
+
+
+def test_silent_printer_is_reported_within_its_timeout_and_nothing_is_lost(
+    tmp_path: Path, printer: FakeEscposPrinter
+) -> None:
+    printer.state = "silent"
+    station = Station.open(load_config(thermal_config(tmp_path, printer)))
+
+    outcome = station.issue_ticket("id-card", "en")
+
+    assert not outcome.printed
+    assert "did not answer" in (outcome.print_error or "")
+    assert station.print_queue.state_of(outcome.job_id) == "pending"
+    assert printer.jobs == []
+    station.close()
+
+
+def test_pending_job_prints_once_after_a_restart(
+    tmp_path: Path, printer: FakeEscposPrinter
+) -> None:
+    config = thermal_config(tmp_path, printer)
+    printer.state = "cover_open"
+    station = Station.open(load_config(config))
+    outcome = station.issue_ticket("marriage-license", "es")
+    station.close()  # the kiosk is switched off with the job still waiting
+
+    printer.state = "ready"
+    restarted = Station.open(load_config(config))
+    first = restarted.print_queue.retry_pending()
+    second = restarted.print_queue.retry_pending()
+    restarted.close()
+
+    assert [o.printed for o in first] == [True] and second == []
+    (job,) = printer.jobs
+    assert decode(job).qr_payloads == [outcome.ticket.id]
