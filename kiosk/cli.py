@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     printer = sub.add_parser("printer", help="the print queue")
     printer_sub = printer.add_subparsers(dest="action", required=True, metavar="ACTION")
+    printer_sub.add_parser("status", help="ask the printer: ready, paper near end, paper out...")
     printer_sub.add_parser("jobs", help="jobs not printed yet: pending, uncertain, failed")
     printer_sub.add_parser("retry", help="print the pending jobs now, oldest first")
     printer_sub.add_parser("reprint-last", help="print another copy of the last ticket")

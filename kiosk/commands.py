@@ -118,8 +118,15 @@ def ticket_issue(config: StationConfig, service: str, lang: str | None, priority
 
 
 def printer(config: StationConfig, action: str) -> int:
-    """The technician's view of the print queue."""
-    from kiosk.station import Station
+    """The technician's view of the printer and its queue."""
+    from kiosk.station import Station, make_printer
+
+    if action == "status":
+        status = make_printer(config).status()
+        print(f"{config.settings.printer.backend}: {status.message} ({status.detail})")
+        if status.paper_near_end:
+            print("warning: paper near end: load a new roll soon", file=sys.stderr)
+        return 0 if status.ok else 1
 
     station = Station.open(config)
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from printing.document import Document
+from printing.status import PrinterStatus
 
 _UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_JOB_NAME = 100
@@ -39,6 +40,10 @@ class PrintBackend(Protocol):
 
     def prepare(self) -> None:
         """Load what the first job needs (renderer, fonts) so it is not the slow one."""
+        ...
+
+    def status(self) -> PrinterStatus:
+        """Ask the printer how it is, within the backend's timeout; never raises."""
         ...
 
 
@@ -66,6 +71,16 @@ class PdfSpoolBackend:
     def __init__(self, spool_dir: Path, width_mm: float = 80.0) -> None:
         self.spool_dir = Path(spool_dir)
         self.width_mm = width_mm
+
+    def status(self) -> PrinterStatus:
+        """A spool folder is "online" when it exists (or can be made) and is writable."""
+        try:
+            self.spool_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return _spool_status(False, f"cannot create {self.spool_dir}: {exc.strerror or exc}")
+        if not os.access(self.spool_dir, os.W_OK | os.X_OK):
+            return _spool_status(False, f"cannot write to {self.spool_dir}")
+        return _spool_status(True, f"spool folder {self.spool_dir}")
 
     def prepare(self) -> None:
         from printing.fonts import get_fonts
@@ -128,3 +143,15 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _spool_status(writable: bool, detail: str) -> PrinterStatus:
+    return PrinterStatus(
+        online=writable,
+        cover_open=False,
+        paper_near_end=False,
+        paper_out=False,
+        error=False,
+        answered=True,
+        detail=detail,
+    )

@@ -108,3 +108,23 @@ def test_pending_job_prints_once_after_a_restart(
     assert [o.printed for o in first] == [True] and second == []
     (job,) = printer.jobs
     assert decode(job).qr_payloads == [outcome.ticket.id]
+
+
+@pytest.mark.parametrize(
+    ("state", "code", "expected"),
+    [
+        ("ready", 0, "escpos-network: ready"),
+        ("near_end", 0, "escpos-network: paper near end"),
+        ("paper_out", 1, "escpos-network: paper out"),
+        ("silent", 1, "escpos-network: printer did not answer"),
+    ],
+)
+def test_technician_asks_the_printer_how_it_is(
+    tmp_path: Path, printer: FakeEscposPrinter, run_kiosk, state: str, code: int, expected: str
+) -> None:
+    printer.state = state  # type: ignore[assignment]
+    result = run_kiosk("--config", str(thermal_config(tmp_path, printer)), "printer", "status")
+
+    assert result.returncode == code, result.stderr
+    assert result.stdout.startswith(expected)
+    assert ("paper near end" in result.stderr) == (state == "near_end")
