@@ -6,6 +6,9 @@
    PDF on disk, median and p95 over 200 tickets; against the floor of just
    rendering and writing the same PDF, and the ~0.5 s a thermal printer
    needs to print it. Goal: p95 under 100 ms.
+3. ESC/POS: bytes per ticket, native text + native QR against the same
+   ticket as one raster image (goal: at most 10%), the time those bytes take
+   on a 38,400-baud serial line (goal: under 1 s), and render time p95.
 
 Nothing here asserts a wall-clock threshold; it prints figures to compare.
 """
@@ -123,6 +126,37 @@ def tap_to_ticket(config_path: Path) -> None:
     )
 
 
+def escpos_ticket(config_path: Path) -> None:
+    """Bytes a thermal printer receives per ticket, and what that costs on a serial line."""
+    from kiosk.config import load_config
+    from kiosk.station import Station
+    from printing.escpos import render_escpos, render_escpos_raster
+    from printing.profiles import profile_for
+
+    station = Station.open(load_config(config_path))
+    outcome = station.issue_ticket("license-renewal", "es", priority=True)
+    station.close()
+    document = outcome.document
+    baud_bytes_per_s = 38_400 / 10  # 8N1: ten bits on the wire per byte
+    print("ESC/POS ticket (Spanish, priority; same document both ways)")
+    for width in (80, 58):
+        profile = profile_for(None, width)
+        native = render_escpos(document, profile)
+        raster = render_escpos_raster(document, profile)
+        times = []
+        for _ in range(TICKETS):
+            started = time.perf_counter()
+            render_escpos(document, profile)
+            times.append(time.perf_counter() - started)
+        print(
+            f"  {width} mm: native {len(native):,} B vs all-raster {len(raster):,} B "
+            f"= {len(native) / len(raster):.1%} (goal <= 10%); "
+            f"at 38,400 baud {len(native) / baud_bytes_per_s:.2f} s vs "
+            f"{len(raster) / baud_bytes_per_s:.1f} s (goal < 1 s); "
+            f"render p95 {p95(times) * 1000:.1f} ms over {TICKETS}"
+        )
+
+
 def main() -> int:
     from kiosk.cli import write_demo_config
 
@@ -135,6 +169,7 @@ def main() -> int:
         )
         cold_start(config)
         tap_to_ticket(config)
+        escpos_ticket(config)
     return 0
 
 
