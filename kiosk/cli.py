@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     printer_sub.add_parser("jobs", help="jobs not printed yet: pending, uncertain, failed")
     printer_sub.add_parser("retry", help="print the pending jobs now, oldest first")
     printer_sub.add_parser("reprint-last", help="print another copy of the last ticket")
+    printer_sub.add_parser("test-page", help="print a test page (text, width ruler, QR, cut)")
 
     ticket = sub.add_parser("ticket", help="queue tickets")
     ticket_sub = ticket.add_subparsers(dest="action", required=True, metavar="ACTION")

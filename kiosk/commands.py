@@ -138,6 +138,10 @@ def printer(config: StationConfig, action: str) -> int:
                 print(f"{job.state:<9} {job.kind:<7} {job.job_name}  tries={job.attempts}{error}")
             print(f"{len(rows)} job(s) not printed")
             return 0
+        if action == "test-page":
+            outcome = station.print_test_page()
+            print("test page printed" if outcome.printed else f"not printed: {outcome.error}")
+            return 0 if outcome.printed else 1
         if action == "retry":
             outcomes = queue.retry_pending()
             printed = sum(o.printed for o in outcomes)

@@ -112,7 +112,7 @@ def printer_test_page(
             Rule(),
             TextLine("English: The quick brown fox jumps over the lazy dog.", align="left"),
             TextLine("Español: ¿Dónde está el señor Muñoz? Pingüino, acción.", align="left"),
-            TextLine(ruler, align="left", size="small"),
+            TextLine(ruler, align="left"),  # font A: one line exactly as wide as the paper
             Spacer(2),
             QRCode(f"onestop-test:{station}"),
             TextLine("If you can read every line and scan the code, the printer works."),

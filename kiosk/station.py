@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from kiosk.config import StationConfig
 from kiosk.content import ContentPack, load_pack
-from kiosk.print_queue import PrintQueue
+from kiosk.print_queue import JobOutcome, PrintQueue
 from kiosk.problems import InvalidFile
 from kiosk.queue import Clock, IssuedTicket, QueueService, utcnow
 from kiosk.tickets import ticket_document
@@ -63,6 +63,7 @@ class Station:
         self._sessions = make_sessionmaker(engine)
         self.queue = QueueService(self._sessions, pack, station_id, tz=self.tz, clock=clock)
         self.print_queue = PrintQueue(self._sessions, printer, station_id, clock=clock)
+        self._clock = clock
 
     @classmethod
     def open(cls, config: StationConfig, clock: Clock = utcnow) -> Station:
@@ -112,6 +113,28 @@ class Station:
             printed_to=job.printed_to,
             job_id=job_id,
         )
+
+
+    def print_test_page(self) -> JobOutcome:
+        """A technician's test page, through the print queue like any job."""
+        from kiosk.receipts import printer_test_page
+        from printing.profiles import profile_for
+
+        settings = self.config.settings
+        profile = profile_for(settings.printer.model, settings.printer.paper_width_mm)
+        document = printer_test_page(
+            center_name=settings.station.center_name,
+            station=settings.station.id,
+            printer=f"{settings.printer.backend}, {profile.name}",
+            chars_per_line=profile.chars_per_line_font_a,
+            now=self._clock(),
+            tz=self.tz,
+        )
+        with self._sessions.begin() as session:
+            job_id = self.print_queue.enqueue(
+                session, document, kind="test", job_name=f"test-page-{settings.station.id}"
+            )
+        return self.print_queue.print_job(job_id)
 
 
 def make_printer(config: StationConfig) -> PrintBackend:

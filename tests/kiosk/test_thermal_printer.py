@@ -128,3 +128,17 @@ def test_technician_asks_the_printer_how_it_is(
     assert result.returncode == code, result.stderr
     assert result.stdout.startswith(expected)
     assert ("paper near end" in result.stderr) == (state == "near_end")
+
+
+def test_technician_prints_a_test_page_to_the_thermal_printer(
+    tmp_path: Path, printer: FakeEscposPrinter, run_kiosk
+) -> None:
+    result = run_kiosk("--config", str(thermal_config(tmp_path, printer)), "printer", "test-page")
+
+    assert (result.returncode, result.stdout) == (0, "test page printed\n"), result.stderr
+    (job,) = printer.jobs
+    paper = decode(job)
+    assert "Printer test page" in paper.text_lines
+    assert "123456789012345678901234567890123456789012345678" in paper.text_lines  # 48 columns
+    assert paper.qr_payloads == ["onestop-test:door-kiosk"]
+    assert paper.cut_kinds == ["partial"]
