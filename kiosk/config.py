@@ -132,12 +132,14 @@ def _store_url(value: str, _section: dict[str, Any]) -> str | None:
     return None
 
 
-PRINTER_BACKENDS = ("pdf", "escpos-network")
+PRINTER_BACKENDS = ("pdf", "escpos-network", "escpos-serial")
 
 
 def _backend_options(value: str, section: dict[str, Any]) -> str | None:
     if value == "escpos-network" and not section["host"]:
         return 'escpos-network needs printer.host, the printer\'s address (host = "10.0.0.51")'
+    if value == "escpos-serial" and not section["device"]:
+        return 'escpos-serial needs printer.device, the serial port (device = "/dev/ttyUSB0")'
     return None
 
 
@@ -216,7 +218,7 @@ class ContentSettings:
 class PrinterSettings:
     backend: str = setting(
         "pdf",
-        "Printer backend: pdf (spool folder) or escpos-network (thermal printer, TCP 9100)",
+        "Printer backend: pdf (spool folder), escpos-network (TCP 9100) or escpos-serial",
         kind="choice",
         choices=PRINTER_BACKENDS,
         check=_backend_options,
@@ -230,6 +232,15 @@ class PrinterSettings:
     host: str | None = setting(None, "escpos-network: the printer's address", kind="str")
     port: int = setting(
         9100, "escpos-network: the printer's TCP port", kind="int", minimum=1, maximum=65535
+    )
+    device: str | None = setting(
+        None, "escpos-serial: the serial port (e.g. /dev/ttyUSB0)", kind="str"
+    )
+    baudrate: int = setting(
+        38400,
+        "escpos-serial: line speed, as set on the printer",
+        kind="choice",
+        choices=(9600, 19200, 38400, 57600, 115200),
     )
     model: str | None = setting(
         None,

@@ -114,7 +114,6 @@ class Station:
             job_id=job_id,
         )
 
-
     def print_test_page(self) -> JobOutcome:
         """A technician's test page, through the print queue like any job."""
         from kiosk.receipts import printer_test_page
@@ -140,18 +139,21 @@ class Station:
 def make_printer(config: StationConfig) -> PrintBackend:
     """The backend the config names; its modules load only when it is chosen."""
     printer = config.settings.printer
-    if printer.backend == "escpos-network":
-        from printing.escpos_network import EscposNetworkBackend
-        from printing.profiles import profile_for
+    if printer.backend == "pdf":
+        return PdfSpoolBackend(config.spool_dir, width_mm=float(printer.paper_width_mm))
+    from printing.profiles import profile_for
 
-        assert printer.host is not None  # the config checker requires it
-        return EscposNetworkBackend(
-            printer.host,
-            port=printer.port,
-            profile=profile_for(printer.model, printer.paper_width_mm),
-            timeout_s=printer.timeout_ms / 1000,
-        )
-    return PdfSpoolBackend(config.spool_dir, width_mm=float(printer.paper_width_mm))
+    profile = profile_for(printer.model, printer.paper_width_mm)
+    timeout_s = printer.timeout_ms / 1000
+    if printer.backend == "escpos-serial":
+        from printing.escpos_serial import EscposSerialBackend
+
+        assert printer.device is not None  # the config checker requires it
+        return EscposSerialBackend(printer.device, printer.baudrate, profile, timeout_s)
+    from printing.escpos_network import EscposNetworkBackend
+
+    assert printer.host is not None  # the config checker requires it
+    return EscposNetworkBackend(printer.host, printer.port, profile, timeout_s)
 
 
 def _job_name(ticket: IssuedTicket) -> str:

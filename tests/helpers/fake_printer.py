@@ -12,9 +12,12 @@ bits are wrong). Change it at any time: ``printer.state = "ready"``.
 
 from __future__ import annotations
 
+import os
+import select
 import socket
 import threading
 import time
+import tty
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Literal
@@ -34,6 +37,7 @@ _REPLIES: dict[str, dict[int, int]] = {
     "garbage": {1: 0xFF, 2: 0xFF, 3: 0xFF, 4: 0xFF},
 }
 POLL_S = 0.02  # how often the server thread checks for shutdown
+CUT_TAIL = b"\x1dV"  # GS V: the cut that ends every job
 
 
 @dataclass
@@ -46,19 +50,15 @@ class Connection:
     closed: bool = False
 
 
-class FakeEscposPrinter:
-    """Context manager running the fake printer; ``port`` is chosen by the OS."""
+class _ScriptedPrinter:
+    """What every fake printer shares: the scripted state, the record of what
+    arrived per connection, and the answers to DLE EOT queries."""
 
     def __init__(self, state: State = "ready") -> None:
         self._lock = threading.Condition()
         self._state: State = state
         self._connections: list[Connection] = []
         self._stop = threading.Event()
-        self._server = socket.create_server(("127.0.0.1", 0))
-        self._server.settimeout(POLL_S)
-        self.host = "127.0.0.1"
-        self.port: int = self._server.getsockname()[1]
-        self._thread = threading.Thread(target=self._serve, name="fake-escpos", daemon=True)
 
     # --- test API -------------------------------------------------------------
 
@@ -105,61 +105,23 @@ class FakeEscposPrinter:
                     raise TimeoutError(f"{count} closed connections expected")
                 self._lock.wait(left)
 
-    def __enter__(self) -> FakeEscposPrinter:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._server.close()
-
-    # --- server -------------------------------------------------------------
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self._server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with client:
-                self._handle(client)
-
-    def _handle(self, client: socket.socket) -> None:
-        conn = Connection()
+    def _received(self, conn: Connection, pending: bytes, chunk: bytes) -> tuple[bytes, bytes]:
+        """Record ``chunk``; return (unfinished tail, replies to send)."""
         with self._lock:
-            self._connections.append(conn)
-        client.settimeout(POLL_S)
-        pending = b""  # a DLE EOT split across reads
-        while not self._stop.is_set():
-            try:
-                chunk = client.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                break
-            if not chunk:
-                break
-            data = pending + chunk
-            with self._lock:
-                conn.raw += chunk
-                pending, answers = self._consume(conn, data)
-            if answers:
-                try:
-                    client.sendall(answers)
-                except OSError:
-                    break
+            conn.raw += chunk
+            return self._consume(conn, pending + chunk)
+
+    def _closed(self, conn: Connection, pending: bytes) -> None:
         with self._lock:
             conn.print_data += pending
             conn.closed = True
             self._lock.notify_all()
+
+    def _opened(self) -> Connection:
+        conn = Connection()
+        with self._lock:
+            self._connections.append(conn)
+        return conn
 
     def _consume(self, conn: Connection, data: bytes) -> tuple[bytes, bytes]:
         """Split ``data`` into print data and queries; return (unfinished tail, replies)."""
@@ -180,3 +142,118 @@ class FakeEscposPrinter:
                 conn.print_data.append(data[i])
                 i += 1
         return b"", bytes(replies)
+
+
+class FakeEscposPrinter(_ScriptedPrinter):
+    """A network printer on 127.0.0.1; ``port`` is chosen by the OS."""
+
+    def __init__(self, state: State = "ready") -> None:
+        super().__init__(state)
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self._server.settimeout(POLL_S)
+        self.host = "127.0.0.1"
+        self.port: int = self._server.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, name="fake-escpos", daemon=True)
+
+    def __enter__(self) -> FakeEscposPrinter:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._server.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with client:
+                self._handle(client)
+
+    def _handle(self, client: socket.socket) -> None:
+        conn = self._opened()
+        client.settimeout(POLL_S)
+        pending = b""  # a DLE EOT split across reads
+        while not self._stop.is_set():
+            try:
+                chunk = client.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not chunk:
+                break
+            pending, answers = self._received(conn, pending, chunk)
+            if answers:
+                try:
+                    client.sendall(answers)
+                except OSError:
+                    break
+        self._closed(conn, pending)
+
+
+class FakeSerialPrinter(_ScriptedPrinter):
+    """A serial printer at the end of a pseudo-terminal: ``device`` is the path
+    a station opens (``/dev/pts/N``), as it would open ``/dev/ttyUSB0``.
+
+    A pty has no connections, so one "connection" runs from the first byte
+    after the station opened the device to the moment it closed it.
+    """
+
+    def __init__(self, state: State = "ready") -> None:
+        super().__init__(state)
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)  # bytes pass untouched, as on a real serial line
+        self.device = os.ttyname(self._slave)
+        self._thread = threading.Thread(target=self._serve, name="fake-serial", daemon=True)
+
+    def __enter__(self) -> FakeSerialPrinter:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        os.close(self._master)
+        os.close(self._slave)
+
+    def _serve(self) -> None:
+        conn: Connection | None = None
+        pending = b""
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._master], [], [], POLL_S)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self._master, 65536)
+            except OSError:
+                break
+            if conn is None:
+                conn = self._opened()
+            pending, answers = self._received(conn, pending, chunk)
+            if answers:
+                os.write(self._master, answers)
+            if self._job_complete(conn):
+                self._closed(conn, pending)
+                conn, pending = None, b""
+        if conn is not None:
+            self._closed(conn, pending)
+
+    def _job_complete(self, conn: Connection) -> bool:
+        """A pty cannot tell us the station closed it; a cut ends a job."""
+        return CUT_TAIL in conn.print_data[-8:]

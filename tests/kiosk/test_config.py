@@ -155,7 +155,7 @@ def test_file_that_is_not_utf8_is_one_clear_problem(tmp_path: Path) -> None:
         pytest.param(
             '[printer]\nbackend = "laser"\n',
             "printer.backend",
-            ["'pdf' or 'escpos-network'", "laser"],
+            ["'pdf', 'escpos-network' or 'escpos-serial'", "laser"],
             id="unknown-printer-backend",
         ),
         pytest.param(
@@ -181,6 +181,12 @@ def test_file_that_is_not_utf8_is_one_clear_problem(tmp_path: Path) -> None:
             "printer.backend",
             ["escpos-network needs printer.host"],
             id="network-printer-without-host",
+        ),
+        pytest.param(
+            '[printer]\nbackend = "escpos-serial"\ndevice = "/dev/ttyS0"\nbaudrate = 12345\n',
+            "printer.baudrate",
+            ["9600", "115200", "(got 12345)"],
+            id="odd-serial-speed",
         ),
         pytest.param(
             '[printer]\nbackend = "escpos-network"\nhost = "10.0.0.51"\ntimeout_ms = 5\n',

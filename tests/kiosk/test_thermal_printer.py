@@ -142,3 +142,27 @@ def test_technician_prints_a_test_page_to_the_thermal_printer(
     assert "123456789012345678901234567890123456789012345678" in paper.text_lines  # 48 columns
     assert paper.qr_payloads == ["onestop-test:door-kiosk"]
     assert paper.cut_kinds == ["partial"]
+
+
+def test_serial_printer_station_prints_and_keeps_a_job_through_paper_out(
+    tmp_path: Path,
+) -> None:
+    from tests.helpers.fake_printer import FakeSerialPrinter
+
+    with FakeSerialPrinter("paper_out") as serial_printer:
+        path = tmp_path / "station.toml"
+        path.write_text(
+            '[station]\ndata_dir = "data"\n'
+            f'[printer]\nbackend = "escpos-serial"\ndevice = "{serial_printer.device}"\n'
+            "timeout_ms = 300\n",
+            encoding="utf-8",
+        )
+        station = Station.open(load_config(path))
+        outcome = station.issue_ticket("pay-water-bill", "en")
+        assert not outcome.printed and "paper out" in (outcome.print_error or "")
+
+        serial_printer.state = "ready"
+        assert [o.printed for o in station.print_queue.retry_pending()] == [True]
+        station.close()
+        serial_printer.wait_closed(1)  # a pty has no connections: the cut ends the job
+        assert [decode(job).qr_payloads for job in serial_printer.jobs] == [[outcome.ticket.id]]
