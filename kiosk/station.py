@@ -25,6 +25,7 @@ from offline_cache.engine import StoreError, make_engine, make_sessionmaker
 from offline_cache.migrate import upgrade
 from printing.backends import PdfSpoolBackend, PrintBackend
 from printing.document import Document
+from printing.status import PrinterStatus
 
 log = logging.getLogger(__name__)
 # What Station.open raises for a station a person must fix (pack, store); each
@@ -113,6 +114,21 @@ class Station:
             printed_to=job.printed_to,
             job_id=job_id,
         )
+
+    def check_printer(self) -> PrinterStatus:
+        """Ask the printer how it is; if it is ready, send what it held back.
+
+        Run from the kiosk's worker while idle. Paper near its end is logged
+        for the technician; the citizen is told only when printing will fail.
+        """
+        status = self.printer.status()
+        if status.paper_near_end:
+            log.warning("printer paper near end: load a new roll soon (%s)", status.detail)
+        elif not status.ok:
+            log.warning("printer not ready: %s (%s)", status.message, status.detail)
+        if status.ok and self.print_queue.pending_ids():
+            self.print_queue.retry_pending()
+        return status
 
     def print_test_page(self) -> JobOutcome:
         """A technician's test page, through the print queue like any job."""

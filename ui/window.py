@@ -25,10 +25,11 @@ from ui.widgets import HeaderBar
 from ui.workers import StationWorker
 
 log = logging.getLogger(__name__)
-PRINT_RETRY_SECONDS = 15
+PRINTER_CHECK_SECONDS = 15
 
 if TYPE_CHECKING:  # the heavy modules load in attach(), after the first paint
     from kiosk.station import Station, TicketOutcome
+    from printing.status import PrinterStatus
     from ui.screens.confirmation import ConfirmationScreen
     from ui.screens.priority import PriorityScreen
     from ui.screens.services import ServicesScreen
@@ -56,6 +57,7 @@ class KioskWindow(QWidget):
         self.setObjectName("KioskWindow")
         self.config = config
         self.station: Station | None = None
+        self.printer_status: PrinterStatus | None = None
         self.worker = StationWorker(self)
         self._tick_ms = tick_ms
         self._portrait = False
@@ -101,11 +103,6 @@ class KioskWindow(QWidget):
         self.station = station
         # Load the renderer and fonts now, on the worker, not on the first tap.
         self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
-        # Jobs a printer fault held back go out once the printer is back.
-        self.print_retry = QTimer(self)
-        self.print_retry.setInterval(PRINT_RETRY_SECONDS * self._tick_ms)
-        self.print_retry.timeout.connect(self._retry_prints)
-        self.print_retry.start()
         seconds = self.config.settings.kiosk.confirmation_seconds
         self.services = ServicesScreen(station.pack)
         self.priority = PriorityScreen(station.pack)
@@ -118,18 +115,31 @@ class KioskWindow(QWidget):
         self.priority.answered.connect(self._priority_answered)
         self.priority.back.connect(lambda: self._show(self.services))
         self.confirmation.finished.connect(self.reset)
+        # While idle, ask the printer how it is (citizens are warned before they
+        # choose), and send what a printer fault held back once it is back.
+        self.printer_check = QTimer(self)
+        self.printer_check.setInterval(PRINTER_CHECK_SECONDS * self._tick_ms)
+        self.printer_check.timeout.connect(self._check_printer)
+        self.printer_check.start()
+        self._check_printer()
         self.welcome.set_available(True)
         self.reset()
         self.station_ready.emit()
 
-    def _retry_prints(self) -> None:
+    def _check_printer(self) -> None:
         station = self.station
         assert station is not None
+        if self.current is not self.welcome:
+            return  # only while idle: a citizen's ticket never waits behind a check
         self.worker.submit(
-            station.print_queue.retry_pending,
-            lambda _outcomes: None,
-            lambda exc: log.error("retrying print jobs failed", exc_info=exc),
+            station.check_printer,
+            self._printer_checked,
+            lambda exc: log.error("checking the printer failed", exc_info=exc),
         )
+
+    def _printer_checked(self, status: PrinterStatus) -> None:
+        self.printer_status = status
+        self.services.set_printer_ok(status.ok)
 
     def show_unavailable(self) -> None:
         """The station could not start (store, content): send citizens to the desk."""

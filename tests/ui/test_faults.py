@@ -177,3 +177,42 @@ def test_held_back_ticket_prints_by_itself_once_the_printer_is_back(
     window.worker.wait_idle()
     assert len(list(spool.glob("*.pdf"))) == 1
     assert window.station.print_queue.state_of(outcome.job_id) == "printed"
+
+
+def test_citizen_is_warned_before_choosing_when_the_printer_is_out_of_paper(
+    qtbot: QtBot, make_window, tmp_path: Path
+) -> None:
+    from tests.helpers.escpos import decode
+    from tests.helpers.fake_printer import FakeEscposPrinter
+
+    with FakeEscposPrinter("paper_out") as printer:
+        config = load_config(
+            write_config(
+                tmp_path,
+                printer={
+                    "backend": "escpos-network",
+                    "host": printer.host,
+                    "port": printer.port,
+                    "timeout_ms": 300,
+                },
+            )
+        )
+        window = make_window(config)
+        qtbot.waitUntil(lambda: window.printer_status is not None, timeout=5_000)
+        window.welcome.language_buttons["es"].click()
+        assert window.services.printer_notice.isVisible()
+        assert window.services.printer_notice.text().startswith(
+            "La impresora de turnos no funciona"
+        )
+
+        outcome = take_ticket(qtbot, window, "es", "id-card", priority=False)
+        assert not outcome.printed  # shown on screen, kept in the queue
+        window.confirmation.done_button.click()
+
+        printer.state = "ready"  # a roll is loaded; the idle kiosk notices
+        qtbot.waitUntil(lambda: len(printer.jobs) == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: window.printer_status.ok, timeout=5_000)
+        window.welcome.language_buttons["en"].click()
+        assert not window.services.printer_notice.isVisible()
+        assert decode(printer.jobs[0]).qr_payloads == [outcome.ticket.id]
+        window.worker.wait_idle()

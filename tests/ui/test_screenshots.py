@@ -124,3 +124,18 @@ def test_portrait_kiosk_screen_renders_unclipped(
     window.header.start_over_button.click()
     take_ticket(qtbot, window, "es", "birth-certificate", priority=True)
     snap(window, shots, "portrait-confirmation-es", PORTRAIT)
+
+
+def test_printer_down_notice_renders_unclipped(
+    qtbot: QtBot, make_window, tmp_path: Path, shots: Path
+) -> None:
+    from tests.helpers.fake_printer import FakeEscposPrinter
+
+    with FakeEscposPrinter("paper_out") as printer:
+        printer_options = {"backend": "escpos-network", "host": printer.host}
+        printer_options |= {"port": printer.port, "timeout_ms": 300}
+        window = make_window(load_config(write_config(tmp_path, printer=printer_options)))
+        qtbot.waitUntil(lambda: window.printer_status is not None, timeout=5_000)
+        window.welcome.language_buttons["es"].click()
+        snap(window, shots, "services-printer-down-es")
+        window.worker.wait_idle()

@@ -76,6 +76,9 @@ class ServicesScreen(Screen):
         self.subtitle = label("ScreenSubtitle")
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
+        self.printer_notice = label("PrinterNotice")
+        self.printer_notice.hide()
+        layout.addWidget(self.printer_notice)
         layout.addSpacing(12)
         self._layout = layout
         self._grid_host: QWidget | None = None
@@ -113,9 +116,14 @@ class ServicesScreen(Screen):
     def set_portrait(self, portrait: bool) -> None:
         self._arrange(portrait=portrait)
 
+    def set_printer_ok(self, ok: bool) -> None:
+        """Warn before the citizen chooses: the number will be on screen, not paper."""
+        self.printer_notice.setVisible(not ok)
+
     def retranslate(self, tr: Translator) -> None:
         self.title.setText(tr("services.title"))
         self.subtitle.setText(tr("services.subtitle"))
+        self.printer_notice.setText(tr("services.printer_down"))
         for card in self.cards.values():
             service = card.service
             card.name.setText(self._pack.text(service.name, tr.lang))
