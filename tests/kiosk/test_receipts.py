@@ -85,3 +85,32 @@ def test_printer_test_page_shows_width_ruler_and_a_readable_code(width: int, sho
     page = render_page(pdf)
     assert decode_qr(page) == ["onestop-test:demo-kiosk"]
     page.save(shots / f"test-page-{width}mm.png")
+
+
+@pytest.mark.parametrize("width", [80, 58])
+def test_queue_ticket_fits_both_paper_widths(width: int, shots: Path) -> None:
+    from kiosk.queue import IssuedTicket
+    from kiosk.tickets import ticket_document
+
+    ticket = IssuedTicket(
+        id="0b6f3c52-9a61-4a8e-b7a3-2f1d5c0e9a11",
+        label="A023",
+        service_id="license-renewal",
+        number=23,
+        business_date=SUBMITTED.date(),
+        priority=True,
+        language="es",
+        issued_at=SUBMITTED,
+        people_ahead=4,
+        estimated_wait_minutes=12,
+    )
+    doc = ticket_document(
+        ticket, center_name="Riverside Service Center", service_name="Renovar licencia de conducir"
+    )
+    pdf = render_pdf(doc, width)
+
+    text = " ".join(pdf_text(pdf).split())
+    assert "A023" in text and "Personas delante 4" in text and "Atención prioritaria" in text
+    page = render_page(pdf)
+    assert decode_qr(page) == [ticket.id]
+    page.save(shots / f"ticket-{width}mm-es.png")
