@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from printing.document import Document
 from printing.escpos_layout import _layout, _line_pitch, _Qr, _Row, _Rule
-from printing.fonts import find_font_files
+from printing.fonts import font_runs, get_fonts
 from printing.profiles import PrinterProfile
 from printing.qr import QUIET_ZONE_MODULES, qr_matrix
 
@@ -29,61 +29,28 @@ FONT_A_CELL = (12, 24)  # dots (width, height) of one Font A character at scale 
 FONT_B_CELL = (9, 17)
 RASTER_RULE_DOTS = 2
 
-CJK_FONT_CANDIDATES = (
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
-    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
-    Path("/usr/share/fonts/truetype/arphic/uming.ttc"),
-)
-"""Fallback fonts for lines DejaVu cannot draw, first found wins (PIL reads TTC/OTF)."""
-
-_NOT_A_CHAR = "\U0010ffff"  # never in a font: draws the font's "missing glyph" box
-
-
-@lru_cache(maxsize=2)
-def _font_paths(bold: bool) -> tuple[Path, ...]:
-    _, regular, bold_path = find_font_files()
-    cjk = tuple(path for path in CJK_FONT_CANDIDATES if path.is_file())
-    return (bold_path if bold else regular, *cjk)
-
 
 @lru_cache(maxsize=64)
-def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), size)
+def _font(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size, index=index)
 
 
-def _glyph_signature(font: ImageFont.FreeTypeFont, char: str) -> tuple[tuple[int, int], bytes]:
-    mask = font.getmask(char)
-    return mask.size, bytes(mask)
+def _runs(text: str, bold: bool, size: int) -> list[tuple[str, ImageFont.FreeTypeFont, int]]:
+    """Split ``text`` into runs, each with the font that has all its glyphs.
 
-
-@lru_cache(maxsize=8192)
-def _has_glyph(path: Path, char: str) -> bool:
-    """PIL has no cmap lookup: a missing glyph draws exactly like the 'not a character' box."""
-    font = _font(path, 20)
-    return _glyph_signature(font, char) != _glyph_signature(font, _NOT_A_CHAR)
-
-
-def _runs(text: str, bold: bool, size: int) -> list[tuple[str, ImageFont.FreeTypeFont]]:
-    """Split ``text`` into runs drawn with the first font that has each glyph.
-
-    A character no font has becomes U+FFFD so the gap is visible on paper.
+    The choice is :func:`printing.fonts.font_runs`, the PDF's: same chain,
+    same files and TTC faces, same cmap coverage check, same visible
+    substitute for a character no font has. So a line drawn here and the
+    same line in the PDF use the same font for every character. The third
+    item is the stroke that emboldens a face without a bold cut (Chinese).
     """
-    paths = _font_paths(bold)
-    runs: list[tuple[str, Path]] = []
-    for char in text:
-        path = paths[0]
-        if not char.isspace() and not _has_glyph(path, char):
-            path = next((p for p in paths[1:] if _has_glyph(p, char)), paths[0])
-            if path == paths[0]:
-                char = "\ufffd"
-        if runs and runs[-1][1] == path:
-            runs[-1] = (runs[-1][0] + char, path)
-        else:
-            runs.append((char, path))
-    return [(run, _font(path, size)) for run, path in runs]
+    fonts = get_fonts()
+    runs = []
+    for run, name in font_runs(text, bold):
+        face = fonts.faces[name]
+        stroke = 1 if fonts.synthetic_bold(name, bold) else 0
+        runs.append((run, _font(face.path, face.index, size), stroke))
+    return runs
 
 
 def _row_image(row: _Row, profile: PrinterProfile) -> Image.Image:
@@ -96,12 +63,12 @@ def _row_image(row: _Row, profile: PrinterProfile) -> Image.Image:
     size = max(8, round(cell_h * row.scale * 0.9))
     while True:  # shrink until the row fits the paper (wide glyphs, long words)
         laid = [(_runs(text, bold, size), align) for text, bold, align in pieces]
-        needed = sum(sum(font.getlength(run) for run, font in runs) for runs, _ in laid)
+        needed = sum(sum(font.getlength(run) for run, font, _ in runs) for runs, _ in laid)
         needed += cell_h if row.value is not None else 0
         if needed <= width or size <= 8:
             break
         size = max(8, math.floor(size * width / needed))
-    boxes = [font.getbbox(run or " ", anchor="ls") for runs, _ in laid for run, font in runs]
+    boxes = [font.getbbox(run or " ", anchor="ls") for runs, _ in laid for run, font, _ in runs]
     top = math.floor(min([b[1] for b in boxes] or [0]))
     bottom = math.ceil(max([b[3] for b in boxes] or [0]))
     height = max(round(max(_line_pitch(profile), cell_h * row.scale)), bottom - top + 4)
@@ -109,10 +76,18 @@ def _row_image(row: _Row, profile: PrinterProfile) -> Image.Image:
     image = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(image)
     for runs, align in laid:
-        run_width = sum(font.getlength(run) for run, font in runs)
+        run_width = sum(font.getlength(run) for run, font, _ in runs)
         x = {"left": 0.0, "right": width - run_width, "center": (width - run_width) / 2}[align]
-        for run, font in runs:
-            draw.text((x, baseline), run, font=font, fill=0, anchor="ls")
+        for run, font, stroke in runs:
+            draw.text(
+                (x, baseline),
+                run,
+                font=font,
+                fill=0,
+                anchor="ls",
+                stroke_width=stroke,
+                stroke_fill=0,
+            )
             x += font.getlength(run)
     return image.point(lambda v: 255 if v >= 128 else 0, mode="1")
 

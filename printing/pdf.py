@@ -6,9 +6,12 @@ Layout runs first (computing every line and rectangle in points measured from
 the top of the page), then drawing; that is how the height is known before
 the reportlab canvas is created.
 
-Text is drawn with ``drawString`` and wrapped with ``stringWidth``, never with
-``Paragraph``: citizen-entered names such as ``Smith & Sons <`` must print
-literally instead of being parsed as markup (see FIELD-NOTES "Printing").
+Text is drawn as plain text objects and wrapped with ``stringWidth``, never
+with ``Paragraph``: citizen-entered names such as ``Smith & Sons <`` must
+print literally instead of being parsed as markup (see FIELD-NOTES "Printing").
+reportlab has no per-character font fallback, so a line is drawn run by run
+(:mod:`printing.fonts`), each character measured and drawn in the face that
+really has it: "Número 龙 Nguyễn" prints every glyph, wrapped and aligned.
 
 QR codes are drawn as filled rectangles whose modules are a whole number of
 printer dots at ``dpi`` and sit on the dot grid; a scaled bitmap or off-grid
@@ -21,9 +24,7 @@ import io
 import math
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from printing.document import (
@@ -39,7 +40,7 @@ from printing.document import (
     Spacer,
     TextLine,
 )
-from printing.fonts import CAP_HEIGHT_EM, DESCENT_EM, FontSet, get_fonts, printable_text
+from printing.fonts import CAP_HEIGHT_EM, DESCENT_EM, FontSet, get_fonts, printable_text, runs_in
 from printing.qr import QUIET_ZONE_MODULES, qr_matrix
 
 PT_PER_MM = 72.0 / 25.4
@@ -59,6 +60,7 @@ RULE_DOTS = 2
 QR_MIN_DOTS_PER_MODULE = 4  # FIELD-NOTES: fewer dots per module scans badly on thermal paper
 QR_MAX_SIDE_MM = 30.0  # bigger adds paper, not scannability
 MIN_WIDTH_MM = 30.0
+SYNTHETIC_BOLD_EM = 0.04  # outline stroke that emboldens a font without a bold face
 
 
 @dataclass(frozen=True)
@@ -78,24 +80,21 @@ class _Rects:
 _Op = _Text | _Rects
 
 
-@lru_cache(maxsize=8192)
-def _char_width(char: str, font: str) -> float:
-    """Width of one character at 1 pt. reportlab does not kern, so widths add up."""
-    return pdfmetrics.stringWidth(char, font, 1.0)
-
-
 def _width(text: str, font: str, size: float) -> float:
-    return sum(_char_width(c, font) for c in text) * size
+    fonts = get_fonts()
+    return sum(fonts.char_width(c, font) for c in text) * size
 
 
 def _split_long_word(word: str, font: str, size: float, max_width: float) -> list[str]:
     """Hard-wrap a word wider than the paper; each piece holds at least one character."""
     max_width += 1e-6
+    fonts = get_fonts()
     pieces: list[str] = []
     start, used = 0, 0.0
     for i, char in enumerate(word):
-        w = _char_width(char, font) * size
-        if i > start and used + w > max_width:
+        w = fonts.char_width(char, font) * size
+        # Never split a combining mark from its base: it would print on its own.
+        if i > start and used + w > max_width and not unicodedata.combining(char):
             pieces.append(word[start:i])
             start, used = i, 0.0
         used += w
@@ -104,7 +103,8 @@ def _split_long_word(word: str, font: str, size: float, max_width: float) -> lis
 
 
 def wrap_text(text: str, font: str, size: float, max_width: float) -> list[str]:
-    """Greedy word wrap of already-printable ``text``; never returns a line wider
+    """Greedy word wrap of already-printable ``text`` set in ``font`` (characters it
+    lacks measured in the fallback face that draws them); never returns a line wider
     than ``max_width`` (except a single glyph wider than the paper).
 
     Runs of whitespace collapse to one space: receipts are not typeset prose.
@@ -164,7 +164,7 @@ class _Layout:
 
     def lines(self, text: str, *, size: float, bold: bool, align: Align) -> None:
         font = self.fonts.font(bold)
-        for line in wrap_text(printable_text(text, font), font, size, self.content_width):
+        for line in wrap_text(printable_text(text, bold), font, size, self.content_width):
             self.ops.append(
                 _Text(
                     self._x(_width(line, font, size), align),
@@ -213,7 +213,7 @@ class _Layout:
     def big_number(self, raw: str) -> None:
         """The number as large as the paper allows, measured rather than guessed."""
         font = self.fonts.bold
-        text = " ".join(printable_text(raw, font).split())
+        text = " ".join(printable_text(raw, bold=True).split())
         unit_width = _width(text, font, 1.0)
         max_cap = BIG_NUMBER_MAX_CAP_MM * min(1.0, self.width_mm / 80.0) * PT_PER_MM
         size = max_cap / CAP_HEIGHT_EM
@@ -237,8 +237,8 @@ class _Layout:
         """Key left, value right on one line; if they collide, value on its own lines."""
         size = TEXT_SIZES_PT["normal"]
         key_font, value_font = self.fonts.regular, self.fonts.bold
-        key = " ".join(printable_text(raw_key, key_font).split())
-        value = " ".join(printable_text(raw_value, value_font).split())
+        key = " ".join(printable_text(raw_key).split())
+        value = " ".join(printable_text(raw_value, bold=True).split())
         key_w, value_w = _width(key, key_font, size), _width(value, value_font, size)
         if key_w + KEY_VALUE_GAP_MM * PT_PER_MM + value_w <= self.content_width:
             baseline = self.y + ASCENT_EM * size
@@ -294,6 +294,26 @@ def _metadata_text(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs"))
 
 
+def _draw_text(pdf: canvas.Canvas, fonts: FontSet, op: _Text, height: float) -> None:
+    """Draw one line run by run, each run in the face that has its glyphs.
+
+    One text object per line: the cursor advances by reportlab's own width of
+    each run, the same widths the layout measured. Bold text in a face with no
+    bold (the CJK font) is filled and outlined, so a heading stays bold
+    throughout instead of switching weight mid-line.
+    """
+    bold = op.font == fonts.bold
+    pdf.saveState()
+    pdf.setLineWidth(op.size * SYNTHETIC_BOLD_EM)
+    text = pdf.beginText(op.x, height - op.baseline)
+    for run, face in runs_in(op.text, op.font):
+        text.setFont(face, op.size)
+        text.setTextRenderMode(2 if fonts.synthetic_bold(face, bold) else 0)
+        text.textOut(run)
+    pdf.drawText(text)
+    pdf.restoreState()
+
+
 def render_pdf(doc: Document, width_mm: float = 80.0, dpi: int = 203) -> bytes:
     """Render ``doc`` as a single-page PDF ``width_mm`` wide, as tall as its content.
 
@@ -306,7 +326,8 @@ def render_pdf(doc: Document, width_mm: float = 80.0, dpi: int = 203) -> bytes:
         raise ValueError(f"paper width {width_mm:g} mm is below {MIN_WIDTH_MM:g} mm")
     if dpi <= 0:
         raise ValueError(f"dpi must be positive, got {dpi}")
-    layout = _Layout(width_mm, dpi, get_fonts())
+    fonts = get_fonts()
+    layout = _Layout(width_mm, dpi, fonts)
     for block in doc.blocks:
         layout.add(block)
     height = layout.height
@@ -318,8 +339,7 @@ def render_pdf(doc: Document, width_mm: float = 80.0, dpi: int = 203) -> bytes:
     for op in layout.ops:
         if isinstance(op, _Text):
             if op.text:
-                pdf.setFont(op.font, op.size)
-                pdf.drawString(op.x, height - op.baseline, op.text)
+                _draw_text(pdf, fonts, op, height)
         else:
             path = pdf.beginPath()
             for x, top, w, h in op.rects:
