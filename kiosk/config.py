@@ -132,12 +132,14 @@ def _store_url(value: str, _section: dict[str, Any]) -> str | None:
     return None
 
 
-PRINTER_BACKENDS = ("pdf", "escpos-network", "escpos-serial")
+PRINTER_BACKENDS = ("pdf", "escpos-network", "escpos-serial", "cups")
 
 
 def _backend_options(value: str, section: dict[str, Any]) -> str | None:
     if value == "escpos-network" and not section["host"]:
         return 'escpos-network needs printer.host, the printer\'s address (host = "10.0.0.51")'
+    if value == "cups" and not section["queue"]:
+        return 'cups needs printer.queue, the CUPS queue name (queue = "front-desk")'
     if value == "escpos-serial" and not section["device"]:
         return 'escpos-serial needs printer.device, the serial port (device = "/dev/ttyUSB0")'
     return None
@@ -218,7 +220,7 @@ class ContentSettings:
 class PrinterSettings:
     backend: str = setting(
         "pdf",
-        "Printer backend: pdf (spool folder), escpos-network (TCP 9100) or escpos-serial",
+        "Printer backend: pdf (spool folder), escpos-network (TCP 9100), escpos-serial or cups",
         kind="choice",
         choices=PRINTER_BACKENDS,
         check=_backend_options,
@@ -233,6 +235,7 @@ class PrinterSettings:
     port: int = setting(
         9100, "escpos-network: the printer's TCP port", kind="int", minimum=1, maximum=65535
     )
+    queue: str | None = setting(None, "cups: the CUPS queue name (see lpstat -p)", kind="str")
     device: str | None = setting(
         None, "escpos-serial: the serial port (e.g. /dev/ttyUSB0)", kind="str"
     )

@@ -157,6 +157,11 @@ def make_printer(config: StationConfig) -> PrintBackend:
     printer = config.settings.printer
     if printer.backend == "pdf":
         return PdfSpoolBackend(config.spool_dir, width_mm=float(printer.paper_width_mm))
+    if printer.backend == "cups":
+        from printing.cups import CupsBackend
+
+        assert printer.queue is not None  # the config checker requires it
+        return CupsBackend(printer.queue, float(printer.paper_width_mm), printer.timeout_ms / 1000)
     from printing.profiles import profile_for
 
     profile = profile_for(printer.model, printer.paper_width_mm)

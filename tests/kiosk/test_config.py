@@ -155,7 +155,7 @@ def test_file_that_is_not_utf8_is_one_clear_problem(tmp_path: Path) -> None:
         pytest.param(
             '[printer]\nbackend = "laser"\n',
             "printer.backend",
-            ["'pdf', 'escpos-network' or 'escpos-serial'", "laser"],
+            ["'pdf', 'escpos-network', 'escpos-serial' or 'cups'", "laser"],
             id="unknown-printer-backend",
         ),
         pytest.param(

@@ -1,0 +1,116 @@
+"""Printing to an ordinary CUPS queue (an office printer) with ``lp``.
+
+CUPS takes the PDF, not raw ESC/POS: raw queues are deprecated since CUPS
+2.2.7 and gone in 3.x. ``lp`` accepting the job means CUPS has it stored in
+its own spool; from there CUPS owns delivery and retries. Health comes from
+``lpstat``: a stopped (disabled) queue or a scheduler that does not answer
+is a fault.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+
+from printing.backends import PrinterError
+from printing.document import Document
+from printing.status import PrinterStatus, no_answer
+
+_REQUEST_ID = re.compile(r"request id is (\S+)")
+
+
+class CupsBackend:
+    """:class:`~printing.backends.PrintBackend` for the CUPS queue ``queue``.
+
+    ``server`` (a host or socket path) is passed as ``CUPS_SERVER``; None
+    uses the machine's default scheduler.
+    """
+
+    def __init__(
+        self, queue: str, width_mm: float = 80.0, timeout_s: float = 5.0, server: str | None = None
+    ) -> None:
+        self.queue, self.width_mm, self.timeout_s, self.server = queue, width_mm, timeout_s, server
+        self.last_request_id: str | None = None
+
+    def prepare(self) -> None:
+        from printing.fonts import get_fonts
+        from printing.pdf import render_pdf  # noqa: F401 (imports reportlab's canvas)
+
+        get_fonts()
+
+    def status(self) -> PrinterStatus:
+        """The queue's state from ``lpstat -p``; never raises."""
+        try:
+            result = self._run(["lpstat", "-p", self.queue])
+        except PrinterError as exc:
+            return no_answer(str(exc))
+        out = result.stdout.strip()
+        if result.returncode != 0 or not out:
+            return no_answer(
+                f"CUPS queue {self.queue}: {_first_line(result.stderr) or 'no answer'}"
+            )
+        enabled = "disabled" not in out
+        return PrinterStatus(
+            online=enabled,
+            cover_open=False,
+            paper_near_end=False,
+            paper_out=False,
+            error=False,
+            answered=True,
+            detail=_first_line(out),
+        )
+
+    def print_document(self, doc: Document, job_name: str) -> None:
+        """Hand the PDF to CUPS; raise :class:`PrinterError` if CUPS refuses it.
+
+        A stopped (disabled) queue would accept the job and sit on it, and the
+        citizen would wait at a silent printer: such a queue is refused here,
+        so the job stays in our queue and the citizen is told.
+        """
+        from printing.backends import safe_job_name
+        from printing.pdf import render_pdf
+
+        data = render_pdf(doc, width_mm=self.width_mm)
+        status = self.status()
+        if status.answered and not status.ok:
+            raise PrinterError(f"CUPS queue {self.queue} is not printing: {status.detail}")
+        with tempfile.NamedTemporaryFile(prefix="onestop-", suffix=".pdf") as pdf:
+            pdf.write(data)
+            pdf.flush()
+            result = self._run(
+                ["lp", "-d", self.queue, "-t", safe_job_name(job_name), "--", pdf.name]
+            )
+        if result.returncode != 0:
+            reason = _first_line(result.stderr) or _first_line(result.stdout) or "refused"
+            raise PrinterError(f"CUPS queue {self.queue} did not take the job: {reason}")
+        match = _REQUEST_ID.search(result.stdout)
+        self.last_request_id = match.group(1) if match else None
+
+    def _run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ)
+        if self.server:
+            env["CUPS_SERVER"] = self.server
+        try:
+            return subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=self.timeout_s,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise PrinterError(
+                f"the CUPS client ({command[0]}) is not installed: apt install cups-client"
+            ) from None
+        except subprocess.TimeoutExpired:
+            raise PrinterError(
+                f"CUPS did not answer within {self.timeout_s:g} s ({' '.join(command[:2])})"
+            ) from None
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else ""
