@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     printer_sub.add_parser("reprint-last", help="print another copy of the last ticket")
     printer_sub.add_parser("test-page", help="print a test page (text, width ruler, QR, cut)")
 
+    technician = sub.add_parser("technician", help="technician mode")
+    technician_sub = technician.add_subparsers(dest="action", required=True, metavar="ACTION")
+    technician_sub.add_parser(
+        "hash-pin", help="read a PIN (6+ digits) and print the pin_hash line for the config"
+    )
+
     ticket = sub.add_parser("ticket", help="queue tickets")
     ticket_sub = ticket.add_subparsers(dest="action", required=True, metavar="ACTION")
     issue = ticket_sub.add_parser("issue", help="issue (and print) a ticket, as the kiosk does")
@@ -123,6 +129,8 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int
 def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
     from kiosk import commands
 
+    if args.command == "technician":
+        return commands.technician_hash_pin()
     if args.command == "demo":
         path = write_demo_config(Path(args.data_dir))
         config = load_config(path)

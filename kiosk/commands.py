@@ -158,3 +158,20 @@ def printer(config: StationConfig, action: str) -> int:
         return 0 if outcome.printed else 1
     finally:
         station.close()
+
+
+def technician_hash_pin() -> int:
+    """Read a PIN (hidden when typed at a terminal) and print the config line."""
+    import getpass
+
+    from kiosk.technician import hash_pin
+
+    pin = getpass.getpass("technician PIN: ") if sys.stdin.isatty() else sys.stdin.readline()
+    try:
+        hashed = hash_pin(pin.strip())
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print("[technician]")
+    print(f'pin_hash = "{hashed}"')
+    return 0

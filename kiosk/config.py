@@ -259,6 +259,23 @@ class PrinterSettings:
     )
 
 
+def _argon2_hash(value: str, _section: dict[str, Any]) -> str | None:
+    if not value.startswith("$argon2"):
+        return "must be the hash printed by `kiosk technician hash-pin`, never the PIN itself"
+    return None
+
+
+@dataclass(frozen=True)
+class TechnicianSettings:
+    pin_hash: str | None = setting(
+        None,
+        "Argon2 hash of the technician PIN (kiosk technician hash-pin); unset: no technician mode",
+        kind="str",
+        check=_argon2_hash,
+        secret=True,
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
@@ -266,6 +283,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     content: ContentSettings = field(default_factory=ContentSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    technician: TechnicianSettings = field(default_factory=TechnicianSettings)
 
 
 SECTIONS: dict[str, type[Any]] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]

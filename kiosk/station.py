@@ -130,6 +130,17 @@ class Station:
             self.print_queue.retry_pending()
         return status
 
+    def printer_report(self) -> tuple[PrinterStatus, int]:
+        """For the technician: the printer's state and how many jobs did not print."""
+        return self.printer.status(), len(self.print_queue.unfinished())
+
+    def reprint_last_ticket(self) -> JobOutcome | None:
+        """Another copy of this station's last ticket; None if there is none yet."""
+        last = self.print_queue.last_job_id("ticket")
+        if last is None:
+            return None
+        return self.print_queue.print_job(self.print_queue.reprint(last))
+
     def print_test_page(self) -> JobOutcome:
         """A technician's test page, through the print queue like any job."""
         from kiosk.receipts import printer_test_page

@@ -8,6 +8,7 @@ draws itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
@@ -29,10 +30,14 @@ PRINTER_CHECK_SECONDS = 15
 
 if TYPE_CHECKING:  # the heavy modules load in attach(), after the first paint
     from kiosk.station import Station, TicketOutcome
+    from kiosk.technician import TechnicianAccess
     from printing.status import PrinterStatus
     from ui.screens.confirmation import ConfirmationScreen
     from ui.screens.priority import PriorityScreen
     from ui.screens.services import ServicesScreen
+    from ui.screens.technician import TechnicianScreen
+    from ui.screens.technician_pin import TechnicianPinScreen
+    from ui.technician_mode import TechnicianMode
 
 
 class KioskWindow(QWidget):
@@ -50,6 +55,10 @@ class KioskWindow(QWidget):
     services: ServicesScreen
     priority: PriorityScreen
     confirmation: ConfirmationScreen
+    technician_pin: TechnicianPinScreen
+    technician: TechnicianScreen
+    technician_access: TechnicianAccess
+    technician_mode: TechnicianMode
 
     def __init__(self, config: StationConfig, tick_ms: int = 1000) -> None:
         """``tick_ms`` is the length of one second on the kiosk's clocks; tests shorten it."""
@@ -96,25 +105,36 @@ class KioskWindow(QWidget):
 
     def attach(self, station: Station) -> None:
         """Build the screens that need the store, the content and the printer."""
+        from kiosk.technician import TechnicianAccess
         from ui.screens.confirmation import ConfirmationScreen
         from ui.screens.priority import PriorityScreen
         from ui.screens.services import ServicesScreen
+        from ui.screens.technician import TechnicianScreen
+        from ui.screens.technician_pin import TechnicianPinScreen
+        from ui.technician_mode import TechnicianMode
 
         self.station = station
+        self.technician_access = TechnicianAccess(
+            self.config.settings.technician.pin_hash, lambda: dt.datetime.now(dt.UTC)
+        )
         # Load the renderer and fonts now, on the worker, not on the first tap.
         self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
         seconds = self.config.settings.kiosk.confirmation_seconds
         self.services = ServicesScreen(station.pack)
         self.priority = PriorityScreen(station.pack)
         self.confirmation = ConfirmationScreen(station.pack, seconds, self._tick_ms)
-        for screen in (self.services, self.priority, self.confirmation):
+        self.technician_pin = TechnicianPinScreen()
+        self.technician = TechnicianScreen(self.config.settings.station.name)
+        extra = (self.services, self.priority, self.confirmation)
+        for screen in (*extra, self.technician_pin, self.technician):
             screen.set_portrait(self._portrait)
             self.screens.append(screen)
             self.stack.addWidget(screen)
         self.services.service_chosen.connect(self._service_chosen)
         self.priority.answered.connect(self._priority_answered)
-        self.priority.back.connect(lambda: self._show(self.services))
+        self.priority.back.connect(lambda: self.show_screen(self.services))
         self.confirmation.finished.connect(self.reset)
+        self.technician_mode = TechnicianMode(self)
         # While idle, ask the printer how it is (citizens are warned before they
         # choose), and send what a printer fault held back once it is back.
         self.printer_check = QTimer(self)
@@ -157,7 +177,7 @@ class KioskWindow(QWidget):
         assert isinstance(widget, Screen)
         return widget
 
-    def _show(self, screen: Screen) -> None:
+    def show_screen(self, screen: Screen) -> None:
         self.stack.setCurrentWidget(screen)
         self.header.setVisible(screen is not self.welcome)
         self.header.setEnabled(True)
@@ -176,14 +196,14 @@ class KioskWindow(QWidget):
 
     def _start(self, lang: str) -> None:
         self.set_language(lang)
-        self._show(self.services)
+        self.show_screen(self.services)
         self.watchdog.set_enabled(True)
 
     def _service_chosen(self, service_id: str) -> None:
         self.session.service_id = service_id
         if self.config.settings.kiosk.ask_priority:
             self.priority.set_service(service_id, self.translator)
-            self._show(self.priority)
+            self.show_screen(self.priority)
         else:
             self._issue()
 
@@ -223,7 +243,7 @@ class KioskWindow(QWidget):
         else:
             self.confirmation.show_outcome(outcome)
         self.confirmation.retranslate(self.translator)
-        self._show(self.confirmation)
+        self.show_screen(self.confirmation)
         self._arm_idle_guard()
         self.ticket_shown.emit(outcome)
 
@@ -251,7 +271,7 @@ class KioskWindow(QWidget):
         for screen in self.screens:
             screen.clear()
         self.set_language(self.session.language)
-        self._show(self.welcome)
+        self.show_screen(self.welcome)
         self.was_reset.emit()
 
     # window ---------------------------------------------------------------

@@ -139,3 +139,29 @@ def test_printer_down_notice_renders_unclipped(
         window.welcome.language_buttons["es"].click()
         snap(window, shots, "services-printer-down-es")
         window.worker.wait_idle()
+
+
+def test_technician_screens_render_unclipped(
+    qtbot: QtBot, make_window, tmp_path: Path, shots: Path
+) -> None:
+    from kiosk.technician import hash_pin
+    from tests.helpers.fake_printer import FakeEscposPrinter
+
+    with FakeEscposPrinter("near_end") as printer:
+        options = {"backend": "escpos-network", "host": printer.host, "port": printer.port}
+        options["timeout_ms"] = 300
+        config = write_config(
+            tmp_path, printer=options, technician={"pin_hash": hash_pin("246810")}
+        )
+        window = make_window(load_config(config))
+        for _ in range(5):
+            window.welcome.technician_corner.click()
+        for digit in "2468":
+            window.technician_pin.keys[digit].click()  # type: ignore[attr-defined]
+        snap(window, shots, "technician-pin-en")
+        for digit in "10":
+            window.technician_pin.keys[digit].click()  # type: ignore[attr-defined]
+        window.technician_pin.ok_button.click()  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: "near end" in window.technician.printer.text(), timeout=5_000)
+        snap(window, shots, "technician-en")
+        window.worker.wait_idle()

@@ -6,24 +6,41 @@ the station offers, each in its own words.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.i18n import Translator, language_name
 from ui.screens import Screen
 from ui.widgets import button, label
 
+TECH_CORNER_PX = 96
+CORNER_TAPS = 5
+CORNER_WINDOW_S = 3.0
+
 
 class WelcomeScreen(Screen):
     language_chosen = Signal(str)
+    technician_requested = Signal()
 
     def __init__(self, center_name: str, languages: list[str]) -> None:
         super().__init__()
         self.setObjectName("WelcomeScreen")
         self._languages = languages
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(80, 60, 80, 50)
-        layout.addWidget(label("ScreenSubtitle", center_name, center=True))
+        layout.setContentsMargins(0, 0, 0, 50)
+        top = QHBoxLayout()
+        top.addSpacing(TECH_CORNER_PX)  # balances the corner, so the name stays centred
+        top.addWidget(label("ScreenSubtitle", center_name, center=True), 1)
+        # An unmarked corner: five taps within three seconds open technician mode.
+        self.technician_corner = button(name="technician-corner")
+        self.technician_corner.setAccessibleName("Technician mode")
+        self.technician_corner.setFixedSize(TECH_CORNER_PX, TECH_CORNER_PX)
+        self.technician_corner.clicked.connect(self._corner_tapped)
+        self._corner_taps: list[float] = []
+        top.addWidget(self.technician_corner)
+        layout.addLayout(top)
         layout.addStretch(2)
         self.title = label("WelcomeTitle", center=True)
         self.subtitle = label("WelcomeSubtitle", center=True)
@@ -47,6 +64,13 @@ class WelcomeScreen(Screen):
         layout.addWidget(self.help)
         self._broken = False
         self._portrait = False
+
+    def _corner_tapped(self) -> None:
+        now = time.monotonic()
+        self._corner_taps = [t for t in self._corner_taps if now - t < CORNER_WINDOW_S] + [now]
+        if len(self._corner_taps) >= CORNER_TAPS:
+            self._corner_taps = []
+            self.technician_requested.emit()
 
     def set_portrait(self, portrait: bool) -> None:
         self._portrait = portrait
