@@ -376,10 +376,13 @@ def _check_type(value: Any, rules: Any) -> str | None:
 
 
 def _mask(value: Any) -> Any:
-    """Hide a password in a URL before it is printed back to a person."""
-    if isinstance(value, str):
+    """Hide a secret before it is printed back to a person: a URL keeps all but
+    its password; any other secret (a PIN hash, a PIN typed by mistake) is hidden."""
+    if value is None:
+        return None
+    if isinstance(value, str) and "://" in value:
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", value)
-    return value
+    return "***"
 
 
 class StationConfig:
