@@ -132,7 +132,7 @@ def _store_url(value: str, _section: dict[str, Any]) -> str | None:
     return None
 
 
-PRINTER_BACKENDS = ("pdf", "escpos-network", "escpos-serial", "cups")
+PRINTER_BACKENDS = ("pdf", "escpos-network", "escpos-serial", "escpos-usb", "cups")
 
 
 def _backend_options(value: str, section: dict[str, Any]) -> str | None:
@@ -140,6 +140,8 @@ def _backend_options(value: str, section: dict[str, Any]) -> str | None:
         return 'escpos-network needs printer.host, the printer\'s address (host = "10.0.0.51")'
     if value == "cups" and not section["queue"]:
         return 'cups needs printer.queue, the CUPS queue name (queue = "front-desk")'
+    if value == "escpos-usb" and not (section["vendor_id"] and section["product_id"]):
+        return "escpos-usb needs printer.vendor_id and printer.product_id (vendor_id = 0x04b8)"
     if value == "escpos-serial" and not section["device"]:
         return 'escpos-serial needs printer.device, the serial port (device = "/dev/ttyUSB0")'
     return None
@@ -220,7 +222,7 @@ class ContentSettings:
 class PrinterSettings:
     backend: str = setting(
         "pdf",
-        "Printer backend: pdf (spool folder), escpos-network (TCP 9100), escpos-serial or cups",
+        "Printer backend: pdf, escpos-network (TCP 9100), escpos-serial, escpos-usb or cups",
         kind="choice",
         choices=PRINTER_BACKENDS,
         check=_backend_options,
@@ -236,6 +238,16 @@ class PrinterSettings:
         9100, "escpos-network: the printer's TCP port", kind="int", minimum=1, maximum=65535
     )
     queue: str | None = setting(None, "cups: the CUPS queue name (see lpstat -p)", kind="str")
+    vendor_id: int | None = setting(
+        None,
+        "escpos-usb: USB vendor id, as lsusb shows it (0x04b8)",
+        kind="int",
+        minimum=1,
+        maximum=0xFFFF,
+    )
+    product_id: int | None = setting(
+        None, "escpos-usb: USB product id (0x0e15)", kind="int", minimum=1, maximum=0xFFFF
+    )
     device: str | None = setting(
         None, "escpos-serial: the serial port (e.g. /dev/ttyUSB0)", kind="str"
     )

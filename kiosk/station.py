@@ -177,6 +177,11 @@ def make_printer(config: StationConfig) -> PrintBackend:
 
     profile = profile_for(printer.model, printer.paper_width_mm)
     timeout_s = printer.timeout_ms / 1000
+    if printer.backend == "escpos-usb":
+        from printing.escpos_usb import EscposUsbBackend
+
+        assert printer.vendor_id and printer.product_id  # the config checker requires them
+        return EscposUsbBackend(printer.vendor_id, printer.product_id, profile, timeout_s)
     if printer.backend == "escpos-serial":
         from printing.escpos_serial import EscposSerialBackend
 

@@ -155,7 +155,7 @@ def test_file_that_is_not_utf8_is_one_clear_problem(tmp_path: Path) -> None:
         pytest.param(
             '[printer]\nbackend = "laser"\n',
             "printer.backend",
-            ["'pdf', 'escpos-network', 'escpos-serial' or 'cups'", "laser"],
+            ["'pdf', 'escpos-network', 'escpos-serial', 'escpos-usb' or 'cups'", "laser"],
             id="unknown-printer-backend",
         ),
         pytest.param(
@@ -181,6 +181,12 @@ def test_file_that_is_not_utf8_is_one_clear_problem(tmp_path: Path) -> None:
             "printer.backend",
             ["escpos-network needs printer.host"],
             id="network-printer-without-host",
+        ),
+        pytest.param(
+            '[printer]\nbackend = "escpos-usb"\nvendor_id = 0x04b8\n',
+            "printer.backend",
+            ["escpos-usb needs printer.vendor_id and printer.product_id"],
+            id="usb-printer-without-product-id",
         ),
         pytest.param(
             '[printer]\nbackend = "escpos-serial"\ndevice = "/dev/ttyS0"\nbaudrate = 12345\n',
