@@ -23,7 +23,7 @@ from printing.backends import PrinterError
 from printing.document import Document
 from printing.escpos import render_escpos
 from printing.profiles import GENERIC_80MM_203DPI, PrinterProfile
-from printing.status import QUERIES, PrinterStatus, no_answer, parse_status, valid_status_byte
+from printing.status import PrinterStatus, ask_printer, no_answer
 
 MIN_SEND_RATE_BYTES_PER_S = 8192
 """A printer drains its buffer at print speed; allow this rate on top of timeout_s."""
@@ -160,27 +160,20 @@ class EscposNetworkBackend:
             sock.setblocking(True)
 
     def _query(self, sock: socket.socket, deadline: float) -> PrinterStatus:
-        """One query, one byte, in order; stop at the first bad answer, since
-        the status is a fault by then and waiting more only delays the citizen."""
-        replies: list[bytes | None] = [None, None, None]
+        """Ask DLE EOT 1, 2, 4 within what is left of the job's deadline."""
+
+        def read_byte(seconds: float) -> bytes:
+            sock.settimeout(seconds)
+            try:
+                return sock.recv(1)
+            except TimeoutError:
+                return b""
+
         try:
             self._drain(sock)
-            for i, query in enumerate(QUERIES):
-                remaining = self._remaining(deadline)
-                if remaining <= 0:
-                    break
-                sock.settimeout(remaining)
-                sock.sendall(query)
-                try:
-                    reply = sock.recv(1)
-                except TimeoutError:
-                    break
-                replies[i] = reply or None
-                if valid_status_byte(reply) is None:
-                    break
+            return ask_printer(sock.sendall, read_byte, self._remaining(deadline))
         except OSError as exc:
             return no_answer(f"{_reason(exc)} while asking for status")
-        return parse_status(*replies)
 
     def _close(self, sock: socket.socket, deadline: float) -> None:
         """Send end-of-job (FIN) after everything sent, then wait until ``deadline``

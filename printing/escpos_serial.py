@@ -9,7 +9,6 @@ ready, one open/close of the device per job. Serial printers are slow
 from __future__ import annotations
 
 import threading
-import time
 
 import serial
 
@@ -17,7 +16,7 @@ from printing.document import Document
 from printing.escpos import render_escpos
 from printing.escpos_network import EscposPrinterError
 from printing.profiles import GENERIC_80MM_203DPI, PrinterProfile
-from printing.status import QUERIES, PrinterStatus, no_answer, parse_status, valid_status_byte
+from printing.status import PrinterStatus, ask_printer, no_answer
 
 
 class EscposSerialBackend:
@@ -81,24 +80,15 @@ class EscposSerialBackend:
             raise EscposPrinterError(f"cannot open printer on {self.device}: {exc}") from exc
 
     def _query(self, port: serial.Serial) -> PrinterStatus:
-        """DLE EOT 1, 2, 4 in order within one overall timeout; a bad answer stops."""
-        deadline = time.monotonic() + self.timeout_s
-        replies: list[bytes | None] = [None, None, None]
+        def read_byte(seconds: float) -> bytes:
+            port.timeout = seconds
+            return bytes(port.read(1))
+
         try:
             port.reset_input_buffer()  # drop unasked bytes so replies line up
-            for i, query in enumerate(QUERIES):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                port.timeout = remaining
-                port.write(query)
-                reply = port.read(1)
-                replies[i] = reply or None
-                if valid_status_byte(reply) is None:
-                    break
+            status = ask_printer(port.write, read_byte, self.timeout_s)
         except (serial.SerialException, OSError) as exc:
             return no_answer(f"{exc} while asking for status")
-        status = parse_status(*replies)
         if not status.answered:
             return no_answer(f"printer on {self.device}: {status.detail}")
         return status

@@ -14,14 +14,13 @@ from __future__ import annotations
 import os
 import select
 import threading
-import time
 from pathlib import Path
 
 from printing.document import Document
 from printing.escpos import render_escpos
 from printing.escpos_network import EscposPrinterError
 from printing.profiles import GENERIC_80MM_203DPI, PrinterProfile
-from printing.status import QUERIES, PrinterStatus, no_answer, parse_status, valid_status_byte
+from printing.status import PrinterStatus, ask_printer, no_answer
 
 SYSFS_USBMISC = Path("/sys/class/usbmisc")
 DEV_USB = Path("/dev/usb")
@@ -116,22 +115,14 @@ class EscposUsbBackend:
             raise EscposPrinterError(f"cannot open {self.name} at {path}: {exc.strerror}") from exc
 
     def _query(self, fd: int) -> PrinterStatus:
-        deadline = time.monotonic() + self.timeout_s
-        replies: list[bytes | None] = [None, None, None]
+        def read_byte(seconds: float) -> bytes:
+            return os.read(fd, 1) if select.select([fd], [], [], seconds)[0] else b""
+
         try:
             self._drain(fd)
-            for i, query in enumerate(QUERIES):
-                os.write(fd, query)
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                    break
-                reply = os.read(fd, 1)
-                replies[i] = reply or None
-                if valid_status_byte(reply) is None:
-                    break
+            status = ask_printer(lambda query: os.write(fd, query), read_byte, self.timeout_s)
         except OSError as exc:
             return no_answer(f"{exc.strerror or exc} while asking {self.name} for status")
-        status = parse_status(*replies)
         if not status.answered:
             return no_answer(f"{self.name}: {status.detail}")
         return status

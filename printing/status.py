@@ -21,6 +21,8 @@ constants agree where it has them):
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from escpos.constants import (
@@ -144,3 +146,27 @@ def parse_status(
         answered=True,
         detail=f"DLE EOT 1/2/4 = {printer:02x} {cause:02x} {paper:02x}",
     )
+
+
+def ask_printer(
+    send: Callable[[bytes], object], read_byte: Callable[[float], bytes], timeout_s: float
+) -> PrinterStatus:
+    """Send DLE EOT 1, 2, 4 one at a time and read one byte each, all within
+    ``timeout_s``, over any transport (socket, serial port, device file).
+
+    ``read_byte(seconds)`` returns b"" when nothing came in time. A missing
+    or malformed reply stops the exchange: the status is a fault by then, and
+    waiting longer only keeps the citizen waiting.
+    """
+    deadline = time.monotonic() + timeout_s
+    replies: list[bytes | None] = [None, None, None]
+    for i, query in enumerate(QUERIES):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        send(query)
+        reply = read_byte(remaining)
+        replies[i] = reply or None
+        if valid_status_byte(reply) is None:
+            break
+    return parse_status(*replies)
