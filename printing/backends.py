@@ -25,7 +25,20 @@ SPOOL_FILE_MODE = 0o640  # tickets may name a citizen: owner and print group onl
 
 class PrinterError(Exception):
     """Printing failed. The message is for a technician (which device or folder,
-    and the OS or printer reason) and must never contain a citizen's data."""
+    and the OS or printer reason) and must never contain a citizen's data.
+
+    ``status`` is what the printer reported, if it was asked; ``maybe_printed``
+    is True when the job may have reached the printer anyway (a send cut off
+    half-way, a spooler that timed out after taking it), so the print queue
+    must not resend it on its own.
+    """
+
+    def __init__(
+        self, message: str, *, status: PrinterStatus | None = None, maybe_printed: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.maybe_printed = maybe_printed
 
 
 class PrintBackend(Protocol):

@@ -19,6 +19,11 @@ from printing.document import Document
 from printing.status import PrinterStatus, no_answer
 
 _REQUEST_ID = re.compile(r"request id is (\S+)")
+LP_TIMEOUT_S = 15.0  # handing a PDF to a remote scheduler can take longer than a status query
+
+
+class _Timeout(PrinterError):
+    """CUPS did not answer in time."""
 
 
 class CupsBackend:
@@ -51,7 +56,9 @@ class CupsBackend:
             return no_answer(
                 f"CUPS queue {self.queue}: {_first_line(result.stderr) or 'no answer'}"
             )
-        enabled = "disabled" not in out
+        # "printer NAME is idle.  enabled since ..." / "printer NAME disabled since ..."
+        words = _first_line(out).removeprefix(f"printer {self.queue} ").split()
+        enabled = bool(words) and words[0] != "disabled"
         return PrinterStatus(
             online=enabled,
             cover_open=False,
@@ -74,31 +81,40 @@ class CupsBackend:
 
         data = render_pdf(doc, width_mm=self.width_mm)
         status = self.status()
-        if status.answered and not status.ok:
-            raise PrinterError(f"CUPS queue {self.queue} is not printing: {status.detail}")
+        if not status.ok:
+            raise PrinterError(
+                f"CUPS queue {self.queue} is not printing: {status.detail}", status=status
+            )
         with tempfile.NamedTemporaryFile(prefix="onestop-", suffix=".pdf") as pdf:
             pdf.write(data)
             pdf.flush()
-            result = self._run(
-                ["lp", "-d", self.queue, "-t", safe_job_name(job_name), "--", pdf.name]
-            )
+            command = ["lp", "-d", self.queue, "-t", safe_job_name(job_name), "--", pdf.name]
+            try:
+                result = self._run(command, timeout_s=max(self.timeout_s, LP_TIMEOUT_S))
+            except _Timeout as exc:
+                # lp may have handed the job over before it stopped answering.
+                raise PrinterError(str(exc), maybe_printed=True) from None
         if result.returncode != 0:
             reason = _first_line(result.stderr) or _first_line(result.stdout) or "refused"
             raise PrinterError(f"CUPS queue {self.queue} did not take the job: {reason}")
         match = _REQUEST_ID.search(result.stdout)
         self.last_request_id = match.group(1) if match else None
 
-    def _run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ)
+    def _run(
+        self, command: list[str], timeout_s: float | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        # C locale: lpstat's words ("disabled") are what we read, in any office.
+        env = dict(os.environ) | {"LC_ALL": "C", "LANG": "C"}
         if self.server:
             env["CUPS_SERVER"] = self.server
+        timeout_s = timeout_s or self.timeout_s
         try:
             return subprocess.run(
                 command,
                 capture_output=True,
                 text=True,
                 env=env,
-                timeout=self.timeout_s,
+                timeout=timeout_s,
                 check=False,
             )
         except FileNotFoundError:
@@ -106,8 +122,8 @@ class CupsBackend:
                 f"the CUPS client ({command[0]}) is not installed: apt install cups-client"
             ) from None
         except subprocess.TimeoutExpired:
-            raise PrinterError(
-                f"CUPS did not answer within {self.timeout_s:g} s ({' '.join(command[:2])})"
+            raise _Timeout(
+                f"CUPS did not answer within {timeout_s:g} s ({' '.join(command[:2])})"
             ) from None
 
 

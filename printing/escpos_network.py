@@ -30,16 +30,7 @@ MIN_SEND_RATE_BYTES_PER_S = 8192
 
 
 class EscposPrinterError(PrinterError):
-    """A job did not print. ``status`` is what the printer reported (None if it
-    could not be asked); ``maybe_printed`` is True when some bytes may have
-    reached the printer, so a retry could print the ticket twice."""
-
-    def __init__(
-        self, message: str, *, status: PrinterStatus | None = None, maybe_printed: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.maybe_printed = maybe_printed
+    """A job did not reach an ESC/POS printer (see :class:`PrinterError`)."""
 
 
 def _reason(exc: OSError) -> str:
