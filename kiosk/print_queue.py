@@ -36,6 +36,10 @@ from printing.document import Document, document_from_json, document_to_json
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 DEFAULT_RETRY_WINDOW = dt.timedelta(minutes=10)
+# Longer than any job can take (render, status check, send, close): a job still
+# "printing" after this was cut off by a stop.
+STUCK_AFTER = dt.timedelta(minutes=2)
+NOT_PENDING = "not pending (printed, or taken by another worker)"
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class PrintQueue:
         """Print a pending job at most once; report, never raise, a printer fault."""
         document, job_name = self._claim(job_id)
         if document is None:
-            return JobOutcome(job_id, printed=False, error="not pending (printed or taken)")
+            return JobOutcome(job_id, printed=False, error=NOT_PENDING)
         try:
             path = self._printer.print_document(document, job_name=job_name)
         except PrinterError as exc:
@@ -120,6 +124,8 @@ class PrintQueue:
         outcomes = []
         for job_id in self.pending_ids():
             outcome = self.print_job(job_id)
+            if outcome.error == NOT_PENDING:
+                continue  # another worker (or station) took it meanwhile
             outcomes.append(outcome)
             if not outcome.printed:
                 break  # the printer is still in trouble: keep the order, try later
@@ -139,13 +145,19 @@ class PrintQueue:
             )
 
     def recover_after_restart(self) -> int:
-        """Jobs caught mid-print by a stop become uncertain; return how many."""
+        """Jobs caught mid-print by a stop become uncertain; return how many.
+
+        Only jobs "printing" for longer than any job can take: a technician's
+        command run beside the live kiosk must not touch the job it is printing.
+        """
+        stuck_since = self._clock() - STUCK_AFTER
         with self._sessions.begin() as session:
             result = session.execute(
                 update(PrintJob)
                 .where(
                     PrintJob.station_id == self._station_id,
                     PrintJob.state == PrintJobState.PRINTING,
+                    PrintJob.updated_at < stuck_since,
                 )
                 .values(
                     state=PrintJobState.UNCERTAIN,
@@ -159,11 +171,17 @@ class PrintQueue:
         return count
 
     def reprint(self, job_id: str) -> str:
-        """A person asked for another copy: a new pending job repeating ``job_id``."""
+        """A person asked for another copy: a new pending job repeating ``job_id``.
+
+        If the original is still waiting to print, that one is the copy: its id
+        comes back and nothing new is queued, so the ticket cannot come out twice.
+        """
         with self._sessions.begin() as session:
             original = session.get(PrintJob, job_id)
             if original is None:
                 raise KeyError(job_id)
+            if original.state == PrintJobState.PENDING:
+                return original.id
             return self.enqueue(
                 session,
                 document_from_json(original.document),
@@ -239,7 +257,12 @@ class PrintQueue:
         if state is PrintJobState.PRINTED:
             values["printed_at"] = now
         with self._sessions.begin() as session:
-            session.execute(update(PrintJob).where(PrintJob.id == job_id).values(**values))
+            # Only the job as we claimed it: never overwrite what a recovery decided.
+            session.execute(
+                update(PrintJob)
+                .where(PrintJob.id == job_id, PrintJob.state == PrintJobState.PRINTING)
+                .values(**values)
+            )
 
     def _expire_old(self) -> None:
         cutoff = self._clock() - self._retry_window
@@ -249,6 +272,7 @@ class PrintQueue:
                 .where(
                     PrintJob.station_id == self._station_id,
                     PrintJob.state == PrintJobState.PENDING,
+                    PrintJob.kind == "ticket",  # a receipt or test page is still wanted later
                     PrintJob.created_at < cutoff,
                 )
                 .values(state=PrintJobState.EXPIRED, updated_at=self._clock())

@@ -74,8 +74,9 @@ def test_pending_job_survives_a_restart_and_prints_once(tmp_path: Path) -> None:
 def test_job_caught_mid_print_by_a_stop_is_never_resent_on_its_own(tmp_path: Path) -> None:
     station, blocker = blocked_spool_station(tmp_path)
     outcome = station.issue_ticket("id-card", "en")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
     with station.engine.begin() as conn:  # the station died while the printer had the job
-        conn.execute(update(PrintJob).values(state=PrintJobState.PRINTING))
+        conn.execute(update(PrintJob).values(state=PrintJobState.PRINTING, updated_at=long_ago))
     station.close()
     blocker.unlink()
 
@@ -147,4 +148,46 @@ def test_reprint_last_ticket_prints_a_second_copy(tmp_path: Path) -> None:
     pdfs = sorted((blocker / "spool").glob("*.pdf"))
     assert len(pdfs) == 2
     assert all(decode_qr(render_page(p)) == [outcome.ticket.id] for p in pdfs)
+    station.close()
+
+
+def test_a_command_run_beside_the_kiosk_leaves_its_job_in_print_alone(tmp_path: Path) -> None:
+    station, _ = blocked_spool_station(tmp_path)
+    outcome = station.issue_ticket("id-card", "en")
+    with station.engine.begin() as conn:  # the kiosk is printing it right now
+        conn.execute(update(PrintJob).values(state=PrintJobState.PRINTING))
+
+    technician = Station.open(load_config(tmp_path / "station.toml"))  # e.g. `kiosk printer jobs`
+
+    assert technician.print_queue.state_of(outcome.job_id) == "printing"
+    technician.close()
+    station.close()
+
+
+def test_reprint_while_the_original_still_waits_prints_one_copy(tmp_path: Path) -> None:
+    station, blocker = blocked_spool_station(tmp_path)
+    outcome = station.issue_ticket("id-card", "en")  # kept: the printer is in trouble
+    blocker.unlink()
+
+    copy = station.print_queue.reprint(outcome.job_id)  # the technician presses Reprint
+    station.print_queue.print_job(copy)
+    station.print_queue.retry_pending()  # and the idle check runs right after
+
+    assert copy == outcome.job_id
+    assert [(j.state, j.attempts) for j in jobs(station)] == [("printed", 2)]
+    station.close()
+
+
+def test_old_receipts_wait_for_the_printer_while_old_tickets_expire(tmp_path: Path) -> None:
+    now = [dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)]
+    station, blocker = blocked_spool_station(tmp_path, clock=lambda: now[0])
+    ticket = station.issue_ticket("id-card", "en")
+    page = station.print_test_page()
+    blocker.unlink()
+    now[0] += dt.timedelta(hours=2)
+
+    outcomes = station.print_queue.retry_pending()
+
+    assert [o.job_id for o in outcomes if o.printed] == [page.job_id]
+    assert station.print_queue.state_of(ticket.job_id) == "expired"
     station.close()

@@ -63,7 +63,7 @@ def test_unknown_queue_is_refused_with_cups_own_words(cups: CupsServer) -> None:
     backend = CupsBackend("no-such-queue", server=cups.socket)
 
     assert not backend.status().answered
-    with pytest.raises(PrinterError, match="no-such-queue.*Invalid destination"):
+    with pytest.raises(PrinterError, match=r"no-such-queue.*Invalid destination"):
         backend.print_document(TICKET, "ticket-A023")
 
 
