@@ -34,6 +34,7 @@ class Answer:
     label: str
     value: str
     personal: bool = False
+    identifier: bool = False  # an ID number: its owner recognises its last characters
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,16 @@ class Receipt:
     next_steps: str = ""
 
 
-def mask_personal(value: str) -> str:
-    """Hide a personal value. An identifier keeps its last four characters, so
-    its owner recognises it (``"D1234-56789-01"`` -> ``"**********9-01"``);
-    anything else (a name, an address) is hidden whole, length included."""
+def mask_personal(value: str, *, identifier: bool = False) -> str:
+    """Hide a personal value behind a mask of fixed width (no length leaks).
+
+    Only an identifier (the form says so) keeps its last four characters, so
+    its owner recognises it: ``"D1234-56789-01"`` -> ``"********9-01"``. A name,
+    a date of birth or an address is hidden whole.
+    """
     value = value.strip()
-    if any(ch.isdigit() for ch in value) and len(value) >= 2 * VISIBLE_TAIL:
-        return MASK * (len(value) - VISIBLE_TAIL) + value[-VISIBLE_TAIL:]
+    if identifier and len(value) >= 2 * VISIBLE_TAIL:
+        return MASK * 8 + value[-VISIBLE_TAIL:]
     return MASK * 8
 
 
@@ -73,7 +77,11 @@ def receipt_document(receipt: Receipt, *, center_name: str, tz: ZoneInfo | None 
     if receipt.answers:
         blocks.append(TextLine(tr("receipt.answers"), align="left", bold=True))
         for answer in receipt.answers:
-            shown = mask_personal(answer.value) if answer.personal else answer.value
+            shown = (
+                mask_personal(answer.value, identifier=answer.identifier)
+                if answer.personal
+                else answer.value
+            )
             blocks.append(KeyValue(answer.label, shown))
         blocks.append(Rule())
     if receipt.next_steps:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import select
 import threading
+import time
 from pathlib import Path
 
 from printing.document import Document
@@ -23,6 +24,7 @@ from printing.profiles import GENERIC_80MM_203DPI, PrinterProfile
 from printing.status import PrinterStatus, ask_printer, no_answer
 
 SYSFS_USBMISC = Path("/sys/class/usbmisc")
+MIN_USB_RATE_BYTES_PER_S = 2_000  # a slow USB-serial bridge; real printers take far more
 DEV_USB = Path("/dev/usb")
 
 
@@ -90,27 +92,39 @@ class EscposUsbBackend:
                     raise EscposPrinterError(
                         f"{self.name} not ready: {status.message}", status=status
                     )
-                try:
-                    view = memoryview(data)
-                    while view:
-                        written = os.write(fd, view)
-                        view = view[written:]
-                except OSError as exc:
-                    raise EscposPrinterError(
-                        f"{self.name}: sending the job failed ({exc.strerror or exc}); "
-                        "part of it may have printed",
-                        status=status,
-                        maybe_printed=True,
-                    ) from exc
+                self._send(fd, data, status)
             finally:
                 os.close(fd)
+
+    def _send(self, fd: int, data: bytes, status: PrinterStatus) -> None:
+        """Write the job with a deadline: usblp blocks while the printer is stuck
+        (paper out mid-job, cover opened), and a stuck write must not hold the
+        station's worker. A cut-off job may be half on paper: uncertain."""
+        deadline = time.monotonic() + self.timeout_s + len(data) / MIN_USB_RATE_BYTES_PER_S
+        view = memoryview(data)
+        try:
+            while view:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not select.select([], [fd], [], remaining)[1]:
+                    raise TimeoutError("the printer stopped taking data")
+                try:
+                    view = view[os.write(fd, view) :]
+                except BlockingIOError:
+                    continue
+        except OSError as exc:
+            raise EscposPrinterError(
+                f"{self.name}: sending the job failed ({exc.strerror or exc}); "
+                "part of it may have printed",
+                status=status,
+                maybe_printed=True,
+            ) from exc
 
     def _open(self) -> int:
         path = find_usb_printer(self.vendor_id, self.product_id, self._sysfs, self._dev)
         if path is None:
             raise EscposPrinterError(f"{self.name} is not plugged in (or usblp is not loaded)")
         try:
-            return os.open(path, os.O_RDWR | os.O_NOCTTY)
+            return os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
         except OSError as exc:
             raise EscposPrinterError(f"cannot open {self.name} at {path}: {exc.strerror}") from exc
 

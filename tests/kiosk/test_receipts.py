@@ -27,7 +27,15 @@ def sample_receipt(lang: str) -> Receipt:
         language=lang,
         answers=(
             Answer("Nombre" if spanish else "Name", "María José Peña", personal=True),
-            Answer("Licencia" if spanish else "Licence number", "D1234-56789-01", personal=True),
+            Answer(
+                "Licencia" if spanish else "Licence number",
+                "D1234-56789-01",
+                personal=True,
+                identifier=True,
+            ),
+            Answer(
+                "Fecha de nacimiento" if spanish else "Date of birth", "1985-03-14", personal=True
+            ),
             Answer(
                 "Cambio de dirección" if spanish else "Address change", "Sí" if spanish else "No"
             ),
@@ -46,10 +54,11 @@ def shots(tmp_path: Path) -> Path:
 
 
 def test_personal_values_never_print_in_full() -> None:
-    assert mask_personal("D1234-56789-01") == "**********9-01"
-    assert mask_personal("  123456789 ") == "*****6789"
+    assert mask_personal("D1234-56789-01", identifier=True) == "********9-01"
+    assert mask_personal("  123456789 ", identifier=True) == "********6789"
+    assert mask_personal("1234", identifier=True) == "********"  # too short to keep a tail
     assert mask_personal("María José Peña") == "********"  # a name: nothing of it shows
-    assert mask_personal("1234") == "********"  # too short to keep a tail
+    assert mask_personal("1985-03-14") == "********"  # a date of birth: nothing either
 
 
 @pytest.mark.parametrize(("lang", "width"), [("en", 80), ("es", 80), ("en", 58), ("es", 58)])
@@ -63,6 +72,7 @@ def test_receipt_names_agency_reference_and_masks_personal_answers(
     assert "DMV-7Q4K-2F9D" in text
     assert ("Número de referencia" if lang == "es" else "Reference number") in text
     assert "9-01" in text and "D1234-56789-01" not in text
+    assert "1985" not in text and "3-14" not in text
     assert "María José Peña" not in text and "Peña" not in text
     page = render_page(pdf)
     assert decode_qr(page) == ["DMV-7Q4K-2F9D"]
