@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -26,6 +27,9 @@ from offline_cache.migrate import upgrade
 from printing.backends import PdfSpoolBackend, PrintBackend
 from printing.document import Document
 from printing.status import PrinterStatus
+
+if TYPE_CHECKING:
+    from kiosk.receipts import Receipt
 
 log = logging.getLogger(__name__)
 # What Station.open raises for a station a person must fix (pack, store); each
@@ -140,6 +144,19 @@ class Station:
         if last is None:
             return None
         return self.print_queue.print_job(self.print_queue.reprint(last))
+
+    def print_receipt(self, receipt: Receipt) -> JobOutcome:
+        """A receipt for a submitted form, through the print queue like a ticket."""
+        from kiosk.receipts import receipt_document
+
+        document = receipt_document(
+            receipt, center_name=self.config.settings.station.center_name, tz=self.tz
+        )
+        with self._sessions.begin() as session:
+            job_id = self.print_queue.enqueue(
+                session, document, kind="receipt", job_name=f"receipt-{receipt.reference}"
+            )
+        return self.print_queue.print_job(job_id)
 
     def print_test_page(self) -> JobOutcome:
         """A technician's test page, through the print queue like any job."""

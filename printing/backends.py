@@ -41,6 +41,10 @@ class PrinterError(Exception):
         self.maybe_printed = maybe_printed
 
 
+class EscposPrinterError(PrinterError):
+    """A job did not reach an ESC/POS printer (network, serial or USB)."""
+
+
 class PrintBackend(Protocol):
     """Anything that can put a :class:`Document` on paper (or into a spool)."""
 

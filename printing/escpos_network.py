@@ -19,7 +19,7 @@ import socket
 import threading
 import time
 
-from printing.backends import PrinterError
+from printing.backends import EscposPrinterError
 from printing.document import Document
 from printing.escpos import render_escpos
 from printing.profiles import GENERIC_80MM_203DPI, PrinterProfile
@@ -27,10 +27,6 @@ from printing.status import PrinterStatus, ask_printer, no_answer
 
 MIN_SEND_RATE_BYTES_PER_S = 8192
 """A printer drains its buffer at print speed; allow this rate on top of timeout_s."""
-
-
-class EscposPrinterError(PrinterError):
-    """A job did not reach an ESC/POS printer (see :class:`PrinterError`)."""
 
 
 def _reason(exc: OSError) -> str:

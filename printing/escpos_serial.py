@@ -12,9 +12,9 @@ import threading
 
 import serial
 
+from printing.backends import EscposPrinterError
 from printing.document import Document
 from printing.escpos import render_escpos
-from printing.escpos_network import EscposPrinterError
 from printing.profiles import GENERIC_80MM_203DPI, PrinterProfile
 from printing.status import PrinterStatus, ask_printer, no_answer
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from kiosk.i18n import Translator
+from ui.workers import StationWorker
 
 if TYPE_CHECKING:
     from ui.window import KioskWindow
@@ -26,6 +27,7 @@ class TechnicianMode(QObject):
     def __init__(self, window: KioskWindow) -> None:
         super().__init__(window)
         self._window = window
+        self._pin_worker = StationWorker(self)
         window.welcome.technician_requested.connect(self._technician_requested)
         window.technician_pin.submitted.connect(self._technician_pin)
         window.technician_pin.cancelled.connect(window.reset)
@@ -46,9 +48,21 @@ class TechnicianMode(QObject):
             w.technician_pin.show_message("technician.locked", n=_minutes(locked))
 
     def _technician_pin(self, pin: str) -> None:
+        """Argon2 is slow on purpose (~0.1 s here, more on kiosk hardware): check
+        on a thread of its own, not the GUI's and not behind print jobs."""
         w = self._window
+        w.technician_pin.setEnabled(False)  # one PIN at a time
+        self._pin_worker.submit(
+            lambda: w.technician_access.verify(pin),
+            self._pin_checked,
+            lambda exc: self._pin_checked(False),
+        )
+
+    def _pin_checked(self, ok: bool) -> None:
+        w = self._window
+        w.technician_pin.setEnabled(True)
         access = w.technician_access
-        if access.verify(pin):
+        if ok:
             w.technician_pin.clear()
             w.show_screen(w.technician)
             w.watchdog.set_enabled(True)

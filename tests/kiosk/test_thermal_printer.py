@@ -166,3 +166,36 @@ def test_serial_printer_station_prints_and_keeps_a_job_through_paper_out(
         station.close()
         serial_printer.wait_closed(1)  # a pty has no connections: the cut ends the job
         assert [decode(job).qr_payloads for job in serial_printer.jobs] == [[outcome.ticket.id]]
+
+
+def test_receipt_prints_with_personal_answers_masked(
+    tmp_path: Path, printer: FakeEscposPrinter
+) -> None:
+    import datetime as dt
+
+    from kiosk.receipts import Answer, Receipt
+
+    station = Station.open(load_config(thermal_config(tmp_path, printer)))
+    receipt = Receipt(
+        reference="CLK-4H7P-Q2M8",
+        agency="County Clerk-Recorder",
+        service="Get a birth certificate",
+        submitted_at=dt.datetime(2026, 11, 30, 15, 41, tzinfo=dt.UTC),
+        language="en",
+        answers=(
+            Answer("Name on the record", "Ana Lucía Gómez", personal=True),
+            Answer("Relationship", "Parent"),
+        ),
+        next_steps="A clerk will call your number to check your ID.",
+    )
+
+    outcome = station.print_receipt(receipt)
+    station.close()
+
+    assert outcome.printed
+    (job,) = printer.jobs
+    paper = decode(job)
+    text = " ".join(paper.text_lines)
+    assert "CLK-4H7P-Q2M8" in text and "Parent" in text and "********" in text
+    assert "Gómez" not in text and "Ana" not in text
+    assert paper.qr_payloads == ["CLK-4H7P-Q2M8"]

@@ -162,6 +162,7 @@ def test_technician_screens_render_unclipped(
         for digit in "10":
             window.technician_pin.keys[digit].click()  # type: ignore[attr-defined]
         window.technician_pin.ok_button.click()  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: window.current is window.technician, timeout=5_000)
         qtbot.waitUntil(lambda: "near end" in window.technician.printer.text(), timeout=5_000)
         snap(window, shots, "technician-en")
         window.worker.wait_idle()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_config
@@ -20,9 +21,12 @@ PIN = "246810"
 
 
 def type_pin(window: KioskWindow, pin: str) -> None:
+    """Type a PIN and wait until it has been checked (off the GUI thread)."""
     for digit in pin:
         window.technician_pin.keys[digit].click()  # type: ignore[attr-defined]
     window.technician_pin.ok_button.click()  # type: ignore[attr-defined]
+    window.technician_mode._pin_worker.wait_idle()
+    QApplication.processEvents()
 
 
 def open_pin_pad(window: KioskWindow) -> None:
