@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import StationConfig
 from kiosk.i18n import Translator
@@ -142,6 +142,12 @@ class KioskWindow(QWidget):
         self.printer_check.timeout.connect(self._check_printer)
         self.printer_check.start()
         self._check_printer()
+        # Belt and braces: whatever the theme says, no label ever renders markup.
+        # (Qt's enum namespace is imported here, after the first frame.)
+        from PySide6.QtCore import Qt
+
+        for text in self.findChildren(QLabel):
+            text.setTextFormat(Qt.TextFormat.PlainText)
         self.welcome.set_available(True)
         self.reset()
         self.station_ready.emit()

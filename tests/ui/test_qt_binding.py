@@ -24,3 +24,42 @@ def test_thousands_of_widget_updates_leave_none_refcount_intact(qapp: object) ->
         button.setEnabled(bool(i % 2))
         label.clear()
     assert sys.getrefcount(None) >= before - 50
+
+
+FIRST_FRAME = """
+import sys
+from PySide6 import QtCore
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from kiosk.config import load_config
+from ui.theme import apply_theme
+from ui.window import KioskWindow
+apply_theme(app)
+window = KioskWindow(load_config(sys.argv[1]))
+window.resize(1920, 1080)
+window.show()
+app.processEvents()
+print("built" if "Qt" in QtCore.__dict__ else "not built")
+"""
+
+
+def test_the_welcome_screen_paints_without_building_qts_enum_namespace(tmp_path) -> None:
+    """PySide6 builds ~100 Python enums the first time anything touches ``Qt``;
+    keeping that after the first frame is most of what keeps start-up near a
+    bare window (make bench). The screens after the welcome may use it freely."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.ui.conftest import write_config
+
+    config = write_config(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, str(config)],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"QT_QPA_PLATFORM": "offscreen"},
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "not built"

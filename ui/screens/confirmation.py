@@ -63,7 +63,7 @@ class ConfirmationScreen(Screen):
         left.addWidget(self.status)
         left.addStretch(1)
         bottom = QHBoxLayout()
-        self.countdown = label("Countdown")
+        self.countdown = label("Countdown", wrap=False)
         self.done_button = button(variant="primary", name="done")
         self.done_button.setMinimumWidth(320)
         self.done_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)

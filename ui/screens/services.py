@@ -29,7 +29,6 @@ class ServiceCard(QPushButton):
     def __init__(self, service: Service, icon: QIcon) -> None:
         super().__init__()
         self.setObjectName("ServiceCard")
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a touch must not leave a focus ring
         self.service = service
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         row = QHBoxLayout(self)

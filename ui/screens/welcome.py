@@ -95,7 +95,9 @@ class WelcomeScreen(Screen):
         self.title.setText(separator.join(t("welcome.title") for t in everyone))
         self.subtitle.setText("\n".join(t("welcome.subtitle") for t in everyone))
         key = "welcome.unavailable" if self._broken else "welcome.help"
-        self.help.setObjectName("WelcomeUnavailable" if self._broken else "WelcomeHelp")
-        self.help.style().unpolish(self.help)
-        self.help.style().polish(self.help)
+        name = "WelcomeUnavailable" if self._broken else "WelcomeHelp"
+        if self.help.objectName() != name:  # re-style only on a change: polish is not free
+            self.help.setObjectName(name)
+            self.help.style().unpolish(self.help)
+            self.help.style().polish(self.help)
         self.help.setText("\n".join(t(key) for t in everyone))
