@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="check a content pack folder")
     check.add_argument("path", nargs="?", help="pack folder (default: the configured pack)")
 
+    forms = sub.add_parser("forms", help="service forms")
+    forms_sub = forms.add_subparsers(dest="action", required=True, metavar="ACTION")
+    forms_check = forms_sub.add_parser(
+        "check", help="check a form file, or every form of a content pack folder"
+    )
+    forms_check.add_argument("path", help="form file (.yaml) or content pack folder")
+
     printer = sub.add_parser("printer", help="the print queue")
     printer_sub = printer.add_subparsers(dest="action", required=True, metavar="ACTION")
     printer_sub.add_parser("status", help="ask the printer: ready, paper near end, paper out...")
@@ -131,6 +138,8 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
 
     if args.command == "technician":
         return commands.technician_hash_pin()
+    if args.command == "forms":  # needs no station config: a form is checked anywhere
+        return commands.forms_check(Path(args.path))
     if args.command == "demo":
         path = write_demo_config(Path(args.data_dir))
         config = load_config(path)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import StationConfig
 from kiosk.content import load_pack
-from kiosk.problems import EXIT_BAD_INPUT, InvalidFile
+from kiosk.problems import EXIT_BAD_INPUT, InvalidFile, Problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -85,6 +85,38 @@ def content_check(folder: Path) -> int:
         f"ok: {folder}: pack {pack.pack.id} v{pack.pack.version}, "
         f"{len(pack.services)} services, {agencies} agencies, languages "
         f"{', '.join(pack.pack.languages)}"
+    )
+    return 0
+
+
+def forms_check(path: Path) -> int:
+    """Check one form file, or every form of a pack (``PATH/forms/``), against the pack's
+    languages; problems are raised as :class:`InvalidFile` and printed by the CLI."""
+    from kiosk.content import PACK_FILE
+    from kiosk.forms.loader import FORMS_FOLDER, load_form, load_forms
+    from kiosk.i18n import FALLBACK, SUPPORTED_LANGUAGES
+
+    if path.is_dir():
+        pack_dir = path.parent if path.name == FORMS_FOLDER else path
+        if not (pack_dir / PACK_FILE).is_file():
+            raise InvalidFile([Problem(path, "", f"not a content pack folder (no {PACK_FILE})")])
+        pack = load_pack(pack_dir).pack
+        forms = load_forms(pack_dir / FORMS_FOLDER, pack.languages, pack.default_language)
+        listed = ", ".join(f"{form.id} v{form.version}" for form in forms.values())
+        print(f"ok: {path}: {len(forms)} form(s){': ' + listed if listed else ''}")
+        return 0
+    # A form file inside a pack's forms/ folder is checked against that pack's languages.
+    pack_dir = path.parent.parent
+    if (pack_dir / PACK_FILE).is_file():
+        pack = load_pack(pack_dir).pack
+        languages, default = list(pack.languages), pack.default_language
+    else:
+        languages, default = list(SUPPORTED_LANGUAGES), FALLBACK
+    form = load_form(path, languages, default)
+    questions = sum(len(page.fields) for page in form.pages)
+    print(
+        f"ok: {path}: form {form.id} v{form.version}, {len(form.pages)} pages, "
+        f"{questions} questions, languages {', '.join(languages)}"
     )
     return 0
 

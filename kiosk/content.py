@@ -116,6 +116,8 @@ def load_pack(folder: Path) -> ContentPack:
         raise InvalidFile([Problem(file, "", f"not valid YAML{where}: {problem}")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidFile([Problem(file, "", f"cannot read the file: {exc}")]) from None
+    except ValueError as exc:  # YAML that looks like an impossible date: version: 2024-02-30
+        raise InvalidFile([Problem(file, "", f"not a valid value: {exc}")]) from None
     if not isinstance(raw, dict):
         raise InvalidFile([Problem(file, "", "must be a mapping of keys (id, version, ...)")])
     try:

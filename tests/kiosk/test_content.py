@@ -470,3 +470,16 @@ def test_any_short_text_as_pack_yaml_is_refused_naming_the_file(pack_dir: Path, 
         load_pack(pack_dir)
 
     assert all(p.file == file for p in caught.value.problems)
+
+
+def test_an_impossible_date_is_a_problem_not_a_crash(pack_dir: Path) -> None:
+    file = pack_dir / PACK_FILE
+    file.write_text(
+        file.read_text(encoding="utf-8").replace("version: 1", "version: 2024-02-30"),
+        encoding="utf-8",
+    )
+
+    (problem,) = problems_of(pack_dir)
+
+    assert problem.file == file
+    assert "not a valid value" in problem.message
