@@ -4,9 +4,8 @@ Parsing and rules are plain functions over one field so the engine, the
 linter (checking ``default`` values) and the tests share one definition of
 "valid". Messages follow GOV.UK's advice: say what to do, not what went wrong.
 
-The message texts live in :data:`MESSAGES` until the lead moves them into
-``kiosk/locales/*.toml``; :func:`message` already prefers the catalogs, so the
-move needs no change here.
+The message texts live in ``kiosk/locales/*.toml`` (``[forms.error]``,
+``[forms.value]``) with every other string the citizen reads.
 """
 
 from __future__ import annotations
@@ -18,84 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kiosk.forms.definition import CHOICE_KINDS, FormDefinition, FormField, Kind
-from kiosk.i18n import SUPPORTED_LANGUAGES, catalog
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "forms.error.required": "Answer this question",
-        "forms.error.required_choice": "Select an answer",
-        "forms.error.consent_required": "You must agree to continue",
-        "forms.error.text": "Enter your answer as text",
-        "forms.error.number": "Enter a number, like 12 or 12.5",
-        "forms.error.number_min": "Enter a number of at least {min}",
-        "forms.error.number_max": "Enter a number of no more than {max}",
-        "forms.error.too_short": "Enter at least {n} characters",
-        "forms.error.too_long": "Enter no more than {n} characters",
-        "forms.error.pattern": "Check the format of your answer",
-        "forms.error.date": "Enter a real date",
-        "forms.error.date_min": "Enter a date on or after {date}",
-        "forms.error.date_max": "Enter a date on or before {date}",
-        "forms.error.date_future": "The date cannot be in the future",
-        "forms.error.date_past": "The date cannot be in the past",
-        "forms.error.min_age": "The date must be at least {n} years ago",
-        "forms.error.max_age": "The date must be no more than {n} years ago",
-        "forms.error.phone": "Enter a phone number, like 555 123 4567",
-        "forms.error.email": "Enter an email address, like name@example.com",
-        "forms.error.yes_no": "Select yes or no",
-        "forms.error.choice": "Select one of the options shown",
-        "forms.error.address": "Enter the address",
-        "forms.error.address_line1": "Enter the street and number",
-        "forms.error.address_city": "Enter the city or town",
-        "forms.error.address_postal_code": "Enter a ZIP code, like 90210",
-        "forms.error.id_number": "Enter the number using only letters and digits",
-        "forms.error.check_digit": "Check the number: one of its digits is wrong",
-        "forms.value.yes": "Yes",
-        "forms.value.no": "No",
-        "forms.value.none": "Not answered",
-        "forms.value.agreed": "I agree",
-        "forms.value.not_agreed": "I do not agree",
-        "forms.date": "{month} {day}, {year}",
-        "forms.months": "January,February,March,April,May,June,July,August,September,"
-        "October,November,December",
-    },
-    "es": {
-        "forms.error.required": "Responda esta pregunta",
-        "forms.error.required_choice": "Elija una respuesta",
-        "forms.error.consent_required": "Debe aceptar para continuar",
-        "forms.error.text": "Escriba su respuesta como texto",
-        "forms.error.number": "Escriba un número, como 12 o 12.5",
-        "forms.error.number_min": "Escriba un número igual o mayor que {min}",
-        "forms.error.number_max": "Escriba un número igual o menor que {max}",
-        "forms.error.too_short": "Escriba al menos {n} caracteres",
-        "forms.error.too_long": "Escriba como máximo {n} caracteres",
-        "forms.error.pattern": "Revise el formato de su respuesta",
-        "forms.error.date": "Escriba una fecha válida",
-        "forms.error.date_min": "Escriba una fecha igual o posterior al {date}",
-        "forms.error.date_max": "Escriba una fecha igual o anterior al {date}",
-        "forms.error.date_future": "La fecha no puede ser futura",
-        "forms.error.date_past": "La fecha no puede ser pasada",
-        "forms.error.min_age": "La fecha debe ser de hace al menos {n} años",
-        "forms.error.max_age": "La fecha debe ser de hace {n} años como máximo",
-        "forms.error.phone": "Escriba un número de teléfono, como 555 123 4567",
-        "forms.error.email": "Escriba un correo electrónico, como nombre@ejemplo.com",
-        "forms.error.yes_no": "Elija sí o no",
-        "forms.error.choice": "Elija una de las opciones que se muestran",
-        "forms.error.address": "Escriba la dirección",
-        "forms.error.address_line1": "Escriba la calle y el número",
-        "forms.error.address_city": "Escriba la ciudad o el pueblo",
-        "forms.error.address_postal_code": "Escriba un código postal, como 90210",
-        "forms.error.id_number": "Escriba el número solo con letras y dígitos",
-        "forms.error.check_digit": "Revise el número: uno de sus dígitos no es correcto",
-        "forms.value.yes": "Sí",
-        "forms.value.no": "No",
-        "forms.value.none": "Sin respuesta",
-        "forms.value.agreed": "Acepto",
-        "forms.value.not_agreed": "No acepto",
-        "forms.date": "{day} de {month} de {year}",
-        "forms.months": "enero,febrero,marzo,abril,mayo,junio,julio,agosto,septiembre,"
-        "octubre,noviembre,diciembre",
-    },
-}
+from kiosk.i18n import FALLBACK, SUPPORTED_LANGUAGES, Translator
 
 #: Longest answers accepted when a field sets no ``max_length``: enough for any real
 #: answer, and a bound on the work a pattern does (no runaway regex on pasted text).
@@ -111,12 +33,9 @@ _ZIP = re.compile(r"^\d{5}(-?\d{4})?$")  # US ZIP or ZIP+4: the kiosk serves US 
 
 
 def message(language: str, key: str, **values: object) -> str:
-    """The text for ``key``: the kiosk catalogs first, then :data:`MESSAGES`, then English."""
-    text = None
-    if language in SUPPORTED_LANGUAGES:
-        text = catalog(language).get(key)
-    text = text or MESSAGES.get(language, {}).get(key) or MESSAGES["en"][key]
-    return text.format(**values) if values else text
+    """The text for ``key`` in ``language`` (kiosk/locales), English if it has none."""
+    lang = language if language in SUPPORTED_LANGUAGES else FALLBACK
+    return Translator(lang)(key, **values)
 
 
 class Invalid(Exception):
