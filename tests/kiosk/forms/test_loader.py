@@ -109,7 +109,7 @@ def test_sample_driver_license_form_loads_in_english_and_spanish() -> None:
     assert any(field.personal for field in form.fields)
     for field in form.fields:
         assert set(field.label) == set(LANGS), field.id
-    assert load_forms(SAMPLE_PACK / FORMS_FOLDER, LANGS, "en") == {form.id: form}
+    assert load_forms(SAMPLE_PACK / FORMS_FOLDER, LANGS, "en")[form.id] == form
 
 
 def test_plain_string_is_default_language_text_so_spanish_is_missing(tmp_path: Path) -> None:
@@ -594,7 +594,10 @@ def test_technician_checks_the_sample_pack_forms(capsys: pytest.CaptureFixture[s
     assert main(["forms", "check", str(SAMPLE_FORM)]) == 0
 
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"ok: {SAMPLE_PACK}: 1 form(s): driver-license-renewal v1"
+    assert out[0] == (
+        f"ok: {SAMPLE_PACK}: 3 form(s): birth-certificate v1, driver-license-renewal v1, "
+        "report-street-problem v1"
+    )
     assert out[1].startswith(f"ok: {SAMPLE_FORM}: form driver-license-renewal v1, 8 pages,")
 
 
