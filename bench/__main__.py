@@ -9,6 +9,8 @@
 3. ESC/POS: bytes per ticket, native text + native QR against the same
    ticket as one raster image (goal: at most 10%), the time those bytes take
    on a 38,400-baud serial line (goal: under 1 s), and render time p95.
+4. Content: loading and checking the whole sample pack (services and forms)
+   against only parsing its YAML.
 
 Nothing here asserts a wall-clock threshold; it prints figures to compare.
 """
@@ -157,6 +159,32 @@ def escpos_ticket(config_path: Path) -> None:
         )
 
 
+def pack_load() -> None:
+    """Load and check the whole sample pack (services and forms), as a station does."""
+    import yaml
+
+    from kiosk.config import SAMPLE_PACK
+    from kiosk.content import load_pack
+    from kiosk.forms.loader import load_forms
+
+    files = [SAMPLE_PACK / "pack.yaml", *sorted((SAMPLE_PACK / "forms").glob("*.yaml"))]
+    runs, floor_runs = [], []
+    for _ in range(20):
+        started = time.perf_counter()
+        pack = load_pack(SAMPLE_PACK)
+        forms = load_forms(SAMPLE_PACK / "forms", pack.pack.languages, pack.pack.default_language)
+        runs.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for file in files:  # floor: only parsing the same YAML, no checks
+            yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        floor_runs.append(time.perf_counter() - started)
+    med, floor = statistics.median(runs), statistics.median(floor_runs)
+    counts = f"{len(pack.services)} services, {len(forms)} forms"
+    print(f"sample pack load + check ({counts}), median of 20")
+    ratio = med / floor
+    print(f"  {med * 1000:.1f} ms   floor (YAML parse only) {floor * 1000:.1f} ms   {ratio:.2f}x")
+
+
 def main() -> int:
     from kiosk.cli import write_demo_config
 
@@ -170,6 +198,7 @@ def main() -> int:
         cold_start(config)
         tap_to_ticket(config)
         escpos_ticket(config)
+        pack_load()
     return 0
 
 
