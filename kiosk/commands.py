@@ -79,7 +79,16 @@ def _store(config: StationConfig) -> Iterator[Engine]:
 
 
 def content_check(folder: Path) -> int:
+    from kiosk.forms.loader import check_forms
+
     pack = load_pack(folder)  # InvalidFile is printed by the CLI
+    _forms, problems = check_forms(
+        folder / "forms", pack.pack.languages, pack.pack.default_language
+    )
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_BAD_INPUT
     agencies = len(pack.pack.agencies)
     print(
         f"ok: {folder}: pack {pack.pack.id} v{pack.pack.version}, "

@@ -40,6 +40,7 @@ class Service(_Strict):
     name: Localized
     description: Localized
     needs_form: bool = False
+    form: Slug | None = None  # the form in forms/<form>.yaml the visitor fills in
     needs_appointment: bool = False
     average_service_minutes: Annotated[float, Field(gt=0, le=240)] = 5.0
 
@@ -169,6 +170,7 @@ def _cross_checks(folder: Path, file: Path, pack: Pack) -> list[Problem]:
                     f"agencies are {', '.join(sorted(agency_ids))}",
                 )
             )
+        problems += _form_problems(folder, file, key, service)
         try:
             icon = (folder / service.icon).resolve()
             found = icon.is_file()
@@ -186,6 +188,18 @@ def _cross_checks(folder: Path, file: Path, pack: Pack) -> list[Problem]:
                 file, f"{key}.{field}", getattr(service, field), pack.languages
             )
     return problems
+
+
+def _form_problems(folder: Path, file: Path, key: str, service: Service) -> list[Problem]:
+    """A service's form must exist; whether it is a good form is the forms
+    linter's job (a broken one makes just that service unavailable)."""
+    if service.form is None:
+        if service.needs_form:
+            return [Problem(file, f"{key}.form", "needs_form is true: name the form to fill in")]
+        return []
+    if not (folder / "forms" / f"{service.form}.yaml").is_file():
+        return [Problem(file, f"{key}.form", f"no form file forms/{service.form}.yaml in the pack")]
+    return []
 
 
 def _missing_languages(

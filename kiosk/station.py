@@ -29,6 +29,7 @@ from printing.document import Document
 from printing.status import PrinterStatus
 
 if TYPE_CHECKING:
+    from kiosk.forms.definition import FormDefinition
     from kiosk.receipts import Receipt
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class Station:
         self._sessions = make_sessionmaker(engine)
         self.queue = QueueService(self._sessions, pack, station_id, tz=self.tz, clock=clock)
         self.print_queue = PrintQueue(self._sessions, printer, station_id, clock=clock)
+        self.forms: dict[str, FormDefinition] = {}
+        self.unavailable: dict[str, str] = {}  # service id -> why, for the technician
         self._clock = clock
 
     @classmethod
@@ -82,7 +85,24 @@ class Station:
         upgrade(engine)
         station = cls(config, pack, engine, make_printer(config), clock=clock)
         station.print_queue.recover_after_restart()
+        station.load_forms()
         return station
+
+    def load_forms(self) -> None:
+        """Check the pack's forms; a service whose form is broken is unavailable,
+        with the reason kept for the technician (the others carry on)."""
+        from kiosk.forms.loader import check_forms
+
+        pack = self.pack.pack
+        self.forms, problems = check_forms(
+            self.pack.folder / "forms", pack.languages, pack.default_language
+        )
+        self.unavailable = {}
+        for service in self.pack.services:
+            if service.form is not None and service.form not in self.forms:
+                reasons = [str(p) for p in problems if Path(p.file).stem == service.form]
+                self.unavailable[service.id] = "; ".join(reasons) or "form not found"
+                log.error("service %s unavailable: %s", service.id, self.unavailable[service.id])
 
     def close(self) -> None:
         self.engine.dispose()

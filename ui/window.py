@@ -121,6 +121,7 @@ class KioskWindow(QWidget):
         self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
         seconds = self.config.settings.kiosk.confirmation_seconds
         self.services = ServicesScreen(station.pack)
+        self.services.set_unavailable(set(station.unavailable))
         self.priority = PriorityScreen(station.pack)
         self.confirmation = ConfirmationScreen(station.pack, seconds, self._tick_ms)
         self.technician_pin = TechnicianPinScreen()

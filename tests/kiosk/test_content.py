@@ -483,3 +483,26 @@ def test_an_impossible_date_is_a_problem_not_a_crash(pack_dir: Path) -> None:
 
     assert problem.file == file
     assert "not a valid value" in problem.message
+
+
+def test_a_service_must_name_a_form_that_exists(pack_dir: Path) -> None:
+    raw = yaml.safe_load((pack_dir / PACK_FILE).read_text(encoding="utf-8"))
+    raw["services"][0]["form"] = "passport-renewal"
+    raw["services"][1]["needs_form"] = True
+    write_raw(pack_dir, raw)
+
+    problems = {p.key: p.message for p in problems_of(pack_dir)}
+
+    assert problems["services[0].form"] == "no form file forms/passport-renewal.yaml in the pack"
+    assert problems["services[1].form"].startswith("needs_form is true")
+
+
+def test_kiosk_content_check_also_checks_the_packs_forms(pack_dir: Path, run_kiosk) -> None:
+    form = pack_dir / "forms" / "birth-certificate.yaml"
+    form.write_text(form.read_text(encoding="utf-8").replace("kind: date", "kind: dat", 1))
+
+    result = run_kiosk("content", "check", str(pack_dir))
+
+    assert result.returncode == 2
+    assert f"{form}: " in result.stderr and "line " in result.stderr
+    assert "Traceback" not in result.stderr

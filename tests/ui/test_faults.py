@@ -216,3 +216,24 @@ def test_citizen_is_warned_before_choosing_when_the_printer_is_out_of_paper(
         assert not window.services.printer_notice.isVisible()
         assert decode(printer.jobs[0]).qr_payloads == [outcome.ticket.id]
         window.worker.wait_idle()
+
+
+def test_a_broken_form_makes_only_its_service_unavailable(
+    qtbot: QtBot, make_window, tmp_path: Path
+) -> None:
+    from kiosk.config import SAMPLE_PACK
+
+    pack = tmp_path / "pack"
+    shutil.copytree(SAMPLE_PACK, pack)
+    form = pack / "forms" / "birth-certificate.yaml"
+    form.write_text(form.read_text(encoding="utf-8").replace("kind: date", "kind: dat", 1))
+    window = make_window(load_config(write_config(tmp_path, content={"pack": str(pack)})))
+
+    window.welcome.language_buttons["en"].click()
+
+    card = window.services.cards["birth-certificate"]
+    assert not card.isEnabled()
+    assert card.agency.text().startswith("Not available at this kiosk today")
+    assert "kind" in window.station.unavailable["birth-certificate"]
+    assert window.services.cards["death-certificate"].isEnabled()
+    take_ticket(qtbot, window, "en", "death-certificate", priority=False)  # others carry on

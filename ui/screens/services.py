@@ -87,6 +87,7 @@ class ServicesScreen(Screen):
             card.clicked.connect(lambda _=False, sid=service.id: self.service_chosen.emit(sid))
             self.cards[service.id] = card
         self._columns = 0
+        self._unavailable: set[str] = set()
         self._arrange(portrait=False)
 
     def _arrange(self, *, portrait: bool) -> None:
@@ -115,6 +116,12 @@ class ServicesScreen(Screen):
     def set_portrait(self, portrait: bool) -> None:
         self._arrange(portrait=portrait)
 
+    def set_unavailable(self, service_ids: set[str]) -> None:
+        """Services that cannot be offered now (a broken form): greyed, untouchable."""
+        self._unavailable = set(service_ids)
+        for service_id, card in self.cards.items():
+            card.setEnabled(service_id not in self._unavailable)
+
     def set_printer_ok(self, ok: bool) -> None:
         """Warn before the citizen chooses: the number will be on screen, not paper."""
         self.printer_notice.setVisible(not ok)
@@ -130,6 +137,8 @@ class ServicesScreen(Screen):
             agency = self._pack.text(self._pack.agency(service.agency).name, tr.lang)
             if service.needs_appointment:
                 agency = f"{agency} · {tr('services.appointment')}"
+            if service.id in self._unavailable:
+                agency = tr("services.unavailable")
             card.agency.setText(agency)
             card.setAccessibleName(card.name.text())
             card.setAccessibleDescription(card.description.text())
