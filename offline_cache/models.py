@@ -144,3 +144,44 @@ class PrintJob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Submission(Base):
+    """A form a citizen submitted at the kiosk, stored before they see "Submitted".
+
+    ``id`` is generated here and never changes: it is the idempotency key the
+    agency sees on every delivery attempt. ``reference`` is what the citizen
+    is given at once, on screen and on the receipt.
+    """
+
+    __tablename__ = "submissions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    form_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    form_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    service_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    language: Mapped[str] = mapped_column(String(8), nullable=False)
+    station_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    answers: Mapped[str] = mapped_column(Text, nullable=False)  # JSON
+    payload: Mapped[str] = mapped_column(Text, nullable=False)  # JSON, for the agency
+    personal_keys: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list
+    ticket_id: Mapped[str | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class OutboxEntry(Base):
+    """A submission waiting to be delivered to its agency (the sync worker's queue)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
