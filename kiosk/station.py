@@ -172,11 +172,7 @@ class Station:
         document = receipt_document(
             receipt, center_name=self.config.settings.station.center_name, tz=self.tz
         )
-        with self._sessions.begin() as session:
-            job_id = self.print_queue.enqueue(
-                session, document, kind="receipt", job_name=f"receipt-{receipt.reference}"
-            )
-        return self.print_queue.print_job(job_id)
+        return self._print(document, kind="receipt", job_name=f"receipt-{receipt.reference}")
 
     def print_test_page(self) -> JobOutcome:
         """A technician's test page, through the print queue like any job."""
@@ -193,10 +189,12 @@ class Station:
             now=self._clock(),
             tz=self.tz,
         )
+        return self._print(document, kind="test", job_name=f"test-page-{settings.station.id}")
+
+    def _print(self, document: Document, *, kind: str, job_name: str) -> JobOutcome:
+        """Store a job on its own, then print it (tickets store theirs with the ticket)."""
         with self._sessions.begin() as session:
-            job_id = self.print_queue.enqueue(
-                session, document, kind="test", job_name=f"test-page-{settings.station.id}"
-            )
+            job_id = self.print_queue.enqueue(session, document, kind=kind, job_name=job_name)
         return self.print_queue.print_job(job_id)
 
 

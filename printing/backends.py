@@ -100,10 +100,9 @@ class PdfSpoolBackend:
         return _spool_status(True, f"spool folder {self.spool_dir}")
 
     def prepare(self) -> None:
-        from printing.fonts import get_fonts
-        from printing.pdf import render_pdf  # noqa: F401 (imports reportlab's canvas)
+        from printing.pdf import warm_up
 
-        get_fonts()
+        warm_up()
 
     def print_document(self, doc: Document, job_name: str) -> Path:
         """Render ``doc`` and publish it in the spool folder; return its path.

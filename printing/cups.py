@@ -40,10 +40,9 @@ class CupsBackend:
         self.last_request_id: str | None = None
 
     def prepare(self) -> None:
-        from printing.fonts import get_fonts
-        from printing.pdf import render_pdf  # noqa: F401 (imports reportlab's canvas)
+        from printing.pdf import warm_up
 
-        get_fonts()
+        warm_up()
 
     def status(self) -> PrinterStatus:
         """The queue's state from ``lpstat -p``; never raises."""

@@ -314,6 +314,12 @@ def _draw_text(pdf: canvas.Canvas, fonts: FontSet, op: _Text, height: float) -> 
     pdf.restoreState()
 
 
+def warm_up() -> None:
+    """Register the fonts now (reportlab is imported with this module), so the
+    first job a station prints is not the slow one."""
+    get_fonts()
+
+
 def render_pdf(doc: Document, width_mm: float = 80.0, dpi: int = 203) -> bytes:
     """Render ``doc`` as a single-page PDF ``width_mm`` wide, as tall as its content.
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kiosk.config import SAMPLE_PACK
 from kiosk.content import PACK_FILE, ContentPack, load_pack
 from kiosk.problems import InvalidFile, Problem
+from tests.helpers.mutations import key_paths, nested_values
 
 Raw = dict[str, Any]
 SAMPLE_RAW: Raw = yaml.safe_load((SAMPLE_PACK / PACK_FILE).read_text(encoding="utf-8"))
@@ -392,28 +393,10 @@ _scalars = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["", "en", "es", "A", "dmv", "icons/car.svg", "../pack.yaml", "/", "\0"]),
 )
-_values = st.recursive(
-    _scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.dictionaries(st.one_of(st.text(max_size=10), st.integers()), inner, max_size=4),
-    ),
-    max_leaves=12,
-)
+_values = nested_values(_scalars)
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            out += _paths(value, (*prefix, i))
-    return out
-
-
-SAMPLE_PATHS = _paths(SAMPLE_RAW)
+SAMPLE_PATHS = key_paths(SAMPLE_RAW)
 
 
 @st.composite

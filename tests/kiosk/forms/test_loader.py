@@ -19,6 +19,7 @@ from kiosk.forms.definition import FormDefinition, Kind
 from kiosk.forms.engine import FormSession
 from kiosk.forms.loader import FORMS_FOLDER, FormProblem, check_forms, load_form, load_forms
 from kiosk.problems import InvalidFile, Problem
+from tests.helpers.mutations import key_paths, nested_values
 
 LANGS = ("en", "es")
 SAMPLE_FORM = SAMPLE_PACK / FORMS_FOLDER / "driver-license-renewal.yaml"
@@ -671,29 +672,11 @@ _scalars = st.one_of(
         ]
     ),
 )
-_values = st.recursive(
-    _scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.dictionaries(st.one_of(st.text(max_size=10), st.integers()), inner, max_size=4),
-    ),
-    max_leaves=12,
-)
-
-
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            out += _paths(value, (*prefix, i))
-    return out
+_values = nested_values(_scalars)
 
 
 SAMPLE_RAW: dict[str, Any] = yaml.safe_load(SAMPLE_FORM.read_text(encoding="utf-8"))
-BASE_PATHS = {"base": _paths(BASE_RAW), "sample": _paths(SAMPLE_RAW)}
+BASE_PATHS = {"base": key_paths(BASE_RAW), "sample": key_paths(SAMPLE_RAW)}
 FIELD_KEYS = [*FormDefinition.model_fields, *(name for name in Kind.__members__)]
 
 
