@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kiosk.config import SAMPLE_PACK
 from kiosk.content import PACK_FILE, ContentPack, load_pack
 from kiosk.problems import InvalidFile, Problem
-from tests.helpers.mutations import key_paths, nested_values
+from tests.helpers.mutations import key_paths, mutate, nested_values
 
 Raw = dict[str, Any]
 SAMPLE_RAW: Raw = yaml.safe_load((SAMPLE_PACK / PACK_FILE).read_text(encoding="utf-8"))
@@ -402,25 +402,7 @@ SAMPLE_PATHS = key_paths(SAMPLE_RAW)
 @st.composite
 def mutated_packs(draw: st.DrawFn) -> Raw:
     raw = copy.deepcopy(SAMPLE_RAW)
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        path = draw(st.sampled_from(SAMPLE_PATHS))
-        *parents, last = path
-        node: Any = raw
-        try:
-            for part in parents:
-                node = node[part]
-            action = draw(st.sampled_from(["replace", "delete", "add"]))
-            if action == "replace":
-                node[last] = draw(_values)
-            elif action == "delete":
-                del node[last]
-            elif isinstance(node, dict):
-                node[draw(st.text(max_size=10))] = draw(_values)
-            else:
-                node.append(draw(_values))
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier mutation removed or replaced this path
-    return raw
+    return mutate(draw, raw, SAMPLE_PATHS, _values, st.text(max_size=10), rounds=3)
 
 
 @settings(

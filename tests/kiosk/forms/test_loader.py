@@ -19,7 +19,7 @@ from kiosk.forms.definition import FormDefinition, Kind
 from kiosk.forms.engine import FormSession
 from kiosk.forms.loader import FORMS_FOLDER, FormProblem, check_forms, load_form, load_forms
 from kiosk.problems import InvalidFile, Problem
-from tests.helpers.mutations import key_paths, nested_values
+from tests.helpers.mutations import key_paths, mutate, nested_values
 
 LANGS = ("en", "es")
 SAMPLE_FORM = SAMPLE_PACK / FORMS_FOLDER / "driver-license-renewal.yaml"
@@ -684,28 +684,8 @@ FIELD_KEYS = [*FormDefinition.model_fields, *(name for name in Kind.__members__)
 def mutated_forms(draw: st.DrawFn) -> dict[str, Any]:
     which = draw(st.sampled_from(["base", "sample"]))
     raw = copy.deepcopy(BASE_RAW if which == "base" else SAMPLE_RAW)
-    for _ in range(draw(st.integers(min_value=1, max_value=4))):
-        *parents, last = draw(st.sampled_from(BASE_PATHS[which]))
-        node: Any = raw
-        try:
-            for part in parents:
-                node = node[part]
-            action = draw(st.sampled_from(["replace", "delete", "add", "copy"]))
-            if action == "replace":
-                node[last] = draw(_values)
-            elif action == "delete":
-                del node[last]
-            elif action == "copy" and isinstance(node, list):
-                node.append(copy.deepcopy(node[last]))
-            elif isinstance(node, dict):
-                node[draw(st.sampled_from(["show_if", "default", "pattern", "min", "x"]))] = draw(
-                    _values
-                )
-            else:
-                node.append(draw(_values))
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier mutation removed or replaced this path
-    return raw
+    new_keys = st.sampled_from(["show_if", "default", "pattern", "min", "x"])
+    return mutate(draw, raw, BASE_PATHS[which], _values, new_keys, rounds=4)
 
 
 def _assert_loads_or_names_problems(path: Path) -> None:
