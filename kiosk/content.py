@@ -3,7 +3,7 @@
 A pack is a folder an agency edits without a programmer: ``pack.yaml`` with
 the agencies and the service catalog, and ``icons/``. It is checked as a whole
 when loaded, and every problem names the file, the key path and what is wrong
-(see ``docs/content-pack.md``).
+(see ``docs/content-packs.md``).
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ class Service(_Strict):
     description: Localized
     needs_form: bool = False
     form: Slug | None = None  # the form in forms/<form>.yaml the visitor fills in
+    # After the form, a queue ticket for the counter (a clerk still sees the visitor);
+    # false when the form is all there is (a 311 report). Only with ``form``.
+    ticket_after_form: bool = True
     needs_appointment: bool = False
     average_service_minutes: Annotated[float, Field(gt=0, le=240)] = 5.0
 
@@ -194,9 +197,21 @@ def _form_problems(folder: Path, file: Path, key: str, service: Service) -> list
     """A service's form must exist; whether it is a good form is the forms
     linter's job (a broken one makes just that service unavailable)."""
     if service.form is None:
+        problems = []
         if service.needs_form:
-            return [Problem(file, f"{key}.form", "needs_form is true: name the form to fill in")]
-        return []
+            problems.append(
+                Problem(file, f"{key}.form", "needs_form is true: name the form to fill in")
+            )
+        if "ticket_after_form" in service.model_fields_set:
+            problems.append(
+                Problem(
+                    file,
+                    f"{key}.ticket_after_form",
+                    "only applies to a service with a form: name the form, or remove this "
+                    "key (without a form, every visitor gets a ticket)",
+                )
+            )
+        return problems
     if not (folder / "forms" / f"{service.form}.yaml").is_file():
         return [Problem(file, f"{key}.form", f"no form file forms/{service.form}.yaml in the pack")]
     return []

@@ -4,17 +4,20 @@
 Issuing a ticket and printing it are separate steps on purpose: the number is
 committed to the store first, so a printer fault never costs the citizen
 their place in line — the screen shows the number and says what to do.
+A submitted form, its ticket and its receipt go the same way (:mod:`kiosk.form_submit`).
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from kiosk.config import StationConfig
 from kiosk.content import ContentPack, load_pack
@@ -30,6 +33,7 @@ from printing.status import PrinterStatus
 
 if TYPE_CHECKING:
     from kiosk.forms.definition import FormDefinition
+    from kiosk.forms.engine import FormSession
     from kiosk.receipts import Receipt
 
 log = logging.getLogger(__name__)
@@ -48,6 +52,25 @@ class TicketOutcome:
     print_error: str | None = None
     printed_to: Path | None = None
     job_id: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuedTicket:
+    """A ticket and its print job, stored in a transaction not yet committed."""
+
+    ticket: IssuedTicket
+    document: Document
+    job_id: str
+
+
+@dataclass(frozen=True)
+class FormOutcome:
+    """A submitted form: its reference, its receipt and the ticket that follows it."""
+
+    submission_id: str
+    reference: str
+    receipt: JobOutcome  # whether the receipt printed, and if not, why
+    ticket: TicketOutcome | None  # None when the service issues no ticket after its form
 
 
 class Station:
@@ -71,7 +94,7 @@ class Station:
         self.print_queue = PrintQueue(self._sessions, printer, station_id, clock=clock)
         self.forms: dict[str, FormDefinition] = {}
         self.unavailable: dict[str, str] = {}  # service id -> why, for the technician
-        self._clock = clock
+        self.clock = clock
 
     @classmethod
     def open(cls, config: StationConfig, clock: Clock = utcnow) -> Station:
@@ -113,30 +136,59 @@ class Station:
         A printer fault is reported in the outcome, never raised: the ticket is
         committed and its job waits for the printer (see :mod:`kiosk.print_queue`).
         """
-        service = self.pack.service(service_id)
-        with self._sessions.begin() as session:
-            ticket = self.queue.issue_in(session, service_id, language, priority)
-            document = ticket_document(
-                ticket,
-                center_name=self.config.settings.station.center_name,
-                service_name=self.pack.text(service.name, language),
-                tz=self.tz,
-            )
-            job_id = self.print_queue.enqueue(
-                session, document, kind="ticket", job_name=_job_name(ticket), ticket_id=ticket.id
-            )
-        job = self.print_queue.print_job(job_id)
+        service = self.pack.service(service_id)  # KeyError before anything is written
+        with self.transaction() as session:
+            queued = self.queue_ticket(session, service.id, language, priority)
+        return self.print_ticket(queued)
+
+    def submit_form(
+        self, service_id: str, form: FormSession, priority: bool = False
+    ) -> FormOutcome:
+        """Store a completed form, its outbox entry, its receipt and (if the service
+        says so) its ticket in one transaction, then print the ticket and the receipt.
+
+        Raises :class:`kiosk.submissions.SubmitError` for an incomplete form before
+        anything is written; see :mod:`kiosk.form_submit`.
+        """
+        from kiosk.form_submit import submit_form
+
+        return submit_form(self, service_id, form, priority)
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        """A store transaction: everything written in it commits together or not at all."""
+        return self._sessions.begin()
+
+    def queue_ticket(
+        self, session: Session, service_id: str, language: str, priority: bool = False
+    ) -> QueuedTicket:
+        """Issue a number and store its print job in the caller's transaction."""
+        ticket = self.queue.issue_in(session, service_id, language, priority)
+        document = ticket_document(
+            ticket,
+            center_name=self.config.settings.station.center_name,
+            service_name=self.pack.text(self.pack.service(service_id).name, language),
+            tz=self.tz,
+        )
+        job_id = self.print_queue.enqueue(
+            session, document, kind="ticket", job_name=_job_name(ticket), ticket_id=ticket.id
+        )
+        return QueuedTicket(ticket, document, job_id)
+
+    def print_ticket(self, queued: QueuedTicket) -> TicketOutcome:
+        """Print a committed ticket; a printer fault is reported, never raised."""
+        ticket = queued.ticket
+        job = self.print_queue.print_job(queued.job_id)
         if job.printed:
             log.info("ticket %s issued and printed", ticket.label)
         else:
             log.error("ticket %s issued but not printed: %s", ticket.label, job.error)
         return TicketOutcome(
             ticket,
-            document,
+            queued.document,
             printed=job.printed,
             print_error=job.error,
             printed_to=job.printed_to,
-            job_id=job_id,
+            job_id=queued.job_id,
         )
 
     def check_printer(self) -> PrinterStatus:
@@ -167,12 +219,19 @@ class Station:
 
     def print_receipt(self, receipt: Receipt) -> JobOutcome:
         """A receipt for a submitted form, through the print queue like a ticket."""
+        with self.transaction() as session:
+            job_id = self.queue_receipt(session, receipt)
+        return self.print_queue.print_job(job_id)
+
+    def queue_receipt(self, session: Session, receipt: Receipt) -> str:
+        """Store a receipt's print job in the caller's transaction; return the job's id."""
         from kiosk.receipts import receipt_document
 
         document = receipt_document(
             receipt, center_name=self.config.settings.station.center_name, tz=self.tz
         )
-        return self._print(document, kind="receipt", job_name=f"receipt-{receipt.reference}")
+        job_name = f"receipt-{receipt.reference}"
+        return self.print_queue.enqueue(session, document, kind="receipt", job_name=job_name)
 
     def print_test_page(self) -> JobOutcome:
         """A technician's test page, through the print queue like any job."""
@@ -186,14 +245,14 @@ class Station:
             station=settings.station.id,
             printer=f"{settings.printer.backend}, {profile.name}",
             chars_per_line=profile.chars_per_line_font_a,
-            now=self._clock(),
+            now=self.clock(),
             tz=self.tz,
         )
         return self._print(document, kind="test", job_name=f"test-page-{settings.station.id}")
 
     def _print(self, document: Document, *, kind: str, job_name: str) -> JobOutcome:
         """Store a job on its own, then print it (tickets store theirs with the ticket)."""
-        with self._sessions.begin() as session:
+        with self.transaction() as session:
             job_id = self.print_queue.enqueue(session, document, kind=kind, job_name=job_name)
         return self.print_queue.print_job(job_id)
 

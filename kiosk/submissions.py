@@ -55,38 +55,68 @@ def submit(
     ticket_id: str | None = None,
 ) -> Submitted:
     """Store the submission and its outbox entry together; return its reference."""
-    if not form.is_complete:
-        raise SubmitError("the form has unanswered or invalid questions")
-    definition = form.definition
-    now = clock()
+    ensure_complete(form)
     with sessions.begin() as session:
-        reference = _unused_reference(session, agency_id)
-        submission = Submission(
-            id=str(uuid.uuid4()),
-            reference=reference,
-            form_id=definition.id,
-            form_version=definition.version,
+        return submit_in(
+            session,
+            form,
             service_id=service_id,
-            language=form.language,
+            agency_id=agency_id,
             station_id=station_id,
-            answers=json.dumps(form.answers(), ensure_ascii=False, sort_keys=True),
-            payload=json.dumps(form.payload(), ensure_ascii=False, sort_keys=True),
-            personal_keys=json.dumps(sorted(definition.personal_keys())),
+            now=clock(),
             ticket_id=ticket_id,
+        )
+
+
+def submit_in(
+    session: Session,
+    form: FormSession,
+    *,
+    service_id: str,
+    agency_id: str,
+    station_id: str,
+    now: dt.datetime,
+    ticket_id: str | None = None,
+) -> Submitted:
+    """:func:`submit` inside the caller's transaction, so what belongs with the
+    submission (the ticket it links, the receipt's print job) commits with it or
+    not at all. Nothing is written for a form that is not complete."""
+    ensure_complete(form)
+    definition = form.definition
+    reference = _unused_reference(session, agency_id)
+    submission = Submission(
+        id=str(uuid.uuid4()),
+        reference=reference,
+        form_id=definition.id,
+        form_version=definition.version,
+        service_id=service_id,
+        language=form.language,
+        station_id=station_id,
+        answers=json.dumps(form.answers(), ensure_ascii=False, sort_keys=True),
+        payload=json.dumps(form.payload(), ensure_ascii=False, sort_keys=True),
+        personal_keys=json.dumps(sorted(definition.personal_keys())),
+        ticket_id=ticket_id,
+        created_at=now,
+    )
+    session.add(submission)
+    session.flush()
+    session.add(
+        OutboxEntry(
+            submission_id=submission.id,
+            state="pending",
+            attempts=0,
+            next_attempt_at=now,
             created_at=now,
         )
-        session.add(submission)
-        session.flush()
-        session.add(
-            OutboxEntry(
-                submission_id=submission.id,
-                state="pending",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+    )
+    session.flush()  # a store fault surfaces here, before the caller does more
     return Submitted(submission.id, reference)
+
+
+def ensure_complete(form: FormSession) -> None:
+    """Raise :class:`SubmitError` unless every visible question is answered and right."""
+    if not form.is_complete:
+        raise SubmitError("the form has unanswered or invalid questions")
 
 
 def _unused_reference(session: Session, agency_id: str) -> str:

@@ -199,6 +199,8 @@ class FormDefinition(_Strict):
     computed: list[Computed] = []
     # payload key -> expression (a bare field id is the simplest expression)
     output: dict[Annotated[str, Field(min_length=1, max_length=200)], Expr] = {}
+    # what happens after the citizen submits: shown on screen and printed on the receipt
+    next_steps: Localized | None = None
 
     _default_language: str = PrivateAttr(default="en")
     _languages: tuple[str, ...] = PrivateAttr(default=("en",))

@@ -203,6 +203,7 @@ class _Linter:
     def run(self) -> list[Problem]:
         self.check_ids()
         self.localized(("title",), self.form.title)
+        self.localized(("next_steps",), self.form.next_steps)
         for p, page in enumerate(self.form.pages):
             self.localized(("pages", p, "title"), page.title)
             self.localized(("pages", p, "help"), page.help)

@@ -72,6 +72,19 @@ def test_sample_pack_prefixes_and_ids_are_unique(sample_pack: ContentPack) -> No
     assert len(set(ids)) == len(ids)
 
 
+def test_sample_pack_sends_form_visitors_to_a_clerk_except_for_311_reports(
+    sample_pack: ContentPack,
+) -> None:
+    with_forms = {s.id: s.ticket_after_form for s in sample_pack.services if s.form}
+
+    assert with_forms == {
+        "license-renewal": True,  # photo, ID check and fee at the counter
+        "birth-certificate": True,  # ID check and fee per copy
+        "report-pothole": False,  # the report is all there is
+        "report-streetlight": False,
+    }
+
+
 def test_service_text_falls_back_to_the_pack_default_language(sample_pack: ContentPack) -> None:
     service = sample_pack.service("pay-water-bill")
 
@@ -175,6 +188,18 @@ def _delete(path: str) -> Callable[[Raw], None]:
             "services[0].needs_form",
             ["'yes'"],
             id="quoted-boolean",
+        ),
+        pytest.param(
+            _set("services.1.ticket_after_form", False),
+            "services[1].ticket_after_form",
+            ["only applies to a service with a form", "remove this key"],
+            id="ticket-after-form-without-form",
+        ),
+        pytest.param(
+            _set("services.0.ticket_after_form", "no"),
+            "services[0].ticket_after_form",
+            ["'no'"],
+            id="quoted-ticket-after-form",
         ),
         pytest.param(
             _set("services.2.id", "license-renewal"),

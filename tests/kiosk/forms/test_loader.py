@@ -102,6 +102,19 @@ def test_base_form_loads_bound_to_the_pack_languages(tmp_path: Path) -> None:
     assert form.text(form.page("more").title, "es") == "Más"
 
 
+def test_next_steps_are_optional_text_in_every_language(tmp_path: Path) -> None:
+    without = load_form(write(tmp_path, BASE), LANGS, "en")
+    text = edited(
+        'title: {en: "Test form", es: "Formulario de prueba"}',
+        'title: {en: "Test form", es: "Formulario de prueba"}\n'
+        'next_steps: {en: "A clerk will call your number.", es: "Le llamarán por su número."}',
+    )
+    form = load_form(write(tmp_path, text, "steps.yaml"), LANGS, "en")
+
+    assert without.next_steps is None
+    assert form.text(form.next_steps, "es") == "Le llamarán por su número."
+
+
 def test_sample_driver_license_form_loads_in_english_and_spanish() -> None:
     form = load_form(SAMPLE_FORM, LANGS, "en")
 
@@ -453,6 +466,20 @@ def test_field_rules_that_cannot_work(
             '    title: {en: "More", es: "Más", fr: "Plus"}',
             "pages[1].title",
             "language fr is not in the pack's languages",
+        ),
+        (
+            'title: {en: "Test form", es: "Formulario de prueba"}',
+            'title: {en: "Test form", es: "Formulario de prueba"}\n'
+            'next_steps: {en: "A clerk will call your number."}',
+            "next_steps",
+            "missing translation for es",
+        ),
+        (
+            'title: {en: "Test form", es: "Formulario de prueba"}',
+            'title: {en: "Test form", es: "Formulario de prueba"}\n'
+            'next_steps: "A clerk will call your number."',
+            "next_steps",
+            "missing translation for es",
         ),
     ],
 )

@@ -25,6 +25,7 @@ PACK = load_pack(SAMPLE_PACK).pack
 LANGS = tuple(PACK.languages)
 FORMS = SAMPLE_PACK / FORMS_FOLDER
 SAMPLE_FILES = sorted(FORMS.glob("*.yaml"))
+REPO = Path(__file__).resolve().parents[3]
 #: Texts that are rightly the same in English and Spanish; any other is an untranslated copy.
 SAME_IN_BOTH = {"No"}
 
@@ -83,7 +84,8 @@ def test_every_sample_form_loads_with_every_text_in_the_packs_languages(path: Pa
     form = load_form(path, LANGS, PACK.default_language)
 
     assert form.languages == ("en", "es") and form.default_language == "en"
-    texts = [form.title]
+    assert form.next_steps, "a sample form tells the citizen what happens next"
+    texts = [form.title, form.next_steps]
     for page in form.pages:
         texts += [page.title, *([page.help] if page.help else [])]
         for field in page.fields:
@@ -95,6 +97,18 @@ def test_every_sample_form_loads_with_every_text_in_the_packs_languages(path: Pa
         assert text["en"] != text["es"] or text["en"] in SAME_IN_BOTH, text
     assert form.output, "a sample form says what the agency receives"
     assert any(field.personal for field in form.fields)
+
+
+def test_the_guides_complete_example_is_the_sample_form_and_loads(tmp_path: Path) -> None:
+    guide = (REPO / "docs" / "content-packs.md").read_text(encoding="utf-8")
+    section = guide.split("### A complete example", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    sample = FORMS / "driver-license-renewal.yaml"
+
+    assert example == sample.read_text(encoding="utf-8")
+    (tmp_path / sample.name).write_text(example, encoding="utf-8")
+    form = load_form(tmp_path / sample.name, LANGS, PACK.default_language)
+    assert form.next_steps and set(form.next_steps) == set(LANGS)
 
 
 # --- birth certificate ------------------------------------------------------------------
