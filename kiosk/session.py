@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kiosk.forms.engine import FormSession
     from kiosk.station import TicketOutcome
 
 
@@ -21,16 +22,20 @@ class KioskSession:
     service_id: str | None = None
     priority: bool | None = None
     outcome: TicketOutcome | None = None
+    form: FormSession | None = None  # the answers of a form being filled in
 
     def __post_init__(self) -> None:
         self.language = self.default_language
 
     @property
     def has_citizen_data(self) -> bool:
-        return self.service_id is not None or self.priority is not None or self.outcome is not None
+        return any(
+            value is not None for value in (self.service_id, self.priority, self.outcome, self.form)
+        )
 
     def reset(self) -> None:
         self.language = self.default_language
         self.service_id = None
         self.priority = None
         self.outcome = None
+        self.form = None

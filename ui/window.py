@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the heavy modules load in attach(), after the first paint
     from kiosk.station import Station, TicketOutcome
     from kiosk.technician import TechnicianAccess
     from printing.status import PrinterStatus
+    from ui.form_flow import FormFlow
     from ui.screens.confirmation import ConfirmationScreen
     from ui.screens.priority import PriorityScreen
     from ui.screens.services import ServicesScreen
@@ -50,6 +51,7 @@ class KioskWindow(QWidget):
     """
 
     ticket_shown = Signal(object)  # TicketOutcome, or None when no ticket could be issued
+    form_submitted = Signal(object)  # FormOutcome, or None when the form could not be stored
     was_reset = Signal()
     station_ready = Signal()
     services: ServicesScreen
@@ -59,6 +61,7 @@ class KioskWindow(QWidget):
     technician: TechnicianScreen
     technician_access: TechnicianAccess
     technician_mode: TechnicianMode
+    forms: FormFlow
 
     def __init__(self, config: StationConfig, tick_ms: int = 1000) -> None:
         """``tick_ms`` is the length of one second on the kiosk's clocks; tests shorten it."""
@@ -106,6 +109,7 @@ class KioskWindow(QWidget):
     def attach(self, station: Station) -> None:
         """Build the screens that need the store, the content and the printer."""
         from kiosk.technician import TechnicianAccess
+        from ui.form_flow import FormFlow
         from ui.screens.confirmation import ConfirmationScreen
         from ui.screens.priority import PriorityScreen
         from ui.screens.services import ServicesScreen
@@ -126,7 +130,8 @@ class KioskWindow(QWidget):
         self.confirmation = ConfirmationScreen(station.pack, seconds, self._tick_ms)
         self.technician_pin = TechnicianPinScreen()
         self.technician = TechnicianScreen(self.config.settings.station.name)
-        extra = (self.services, self.priority, self.confirmation)
+        self.forms = FormFlow(self, station, self._tick_ms)
+        extra = (self.services, self.priority, self.confirmation, *self.forms.screens)
         for screen in (*extra, self.technician_pin, self.technician):
             screen.set_portrait(self._portrait)
             self.screens.append(screen)
@@ -136,6 +141,11 @@ class KioskWindow(QWidget):
         self.priority.back.connect(lambda: self.show_screen(self.services))
         self.confirmation.finished.connect(self.reset)
         self.technician_mode = TechnicianMode(self)
+        keyboard = self.forms.keyboard
+        keyboard.hide()
+        window_layout = self.layout()
+        assert window_layout is not None
+        window_layout.addWidget(keyboard)  # under the page, never over it
         # While idle, ask the printer how it is (citizens are warned before they
         # choose), and send what a printer fault held back once it is back.
         self.printer_check = QTimer(self)
@@ -194,12 +204,16 @@ class KioskWindow(QWidget):
     def set_language(self, lang: str) -> None:
         """Switch every visible string at once; the citizen stays where they are."""
         self.session.language = lang
+        if self.session.form is not None:  # a form's own text and its messages too
+            self.session.form.language = lang
         tr = self.translator
         self.header.retranslate(tr)
         for screen in self.screens:
             screen.retranslate(tr)
         if self.idle_warning.isVisible():
             self.idle_warning.retranslate(tr)
+        if self.station is not None:
+            self.forms.keyboard.retranslate(tr)
 
     def _start(self, lang: str) -> None:
         self.set_language(lang)
@@ -208,15 +222,29 @@ class KioskWindow(QWidget):
 
     def _service_chosen(self, service_id: str) -> None:
         self.session.service_id = service_id
-        if self.config.settings.kiosk.ask_priority:
+        # Priority matters only for a place in line: a form with no ticket skips it.
+        if self.config.settings.kiosk.ask_priority and self.forms.issues_ticket(service_id):
             self.priority.set_service(service_id, self.translator)
             self.show_screen(self.priority)
         else:
-            self._issue()
+            self._begin(service_id)
 
     def _priority_answered(self, priority: bool) -> None:
         self.session.priority = priority
-        self._issue()
+        assert self.session.service_id is not None
+        self._begin(self.session.service_id)
+
+    def _begin(self, service_id: str) -> None:
+        """A service with a form starts the form; any other issues a ticket now."""
+        if self.forms.has_form(service_id):
+            self.forms.start(service_id)
+        else:
+            self._issue()
+
+    @property
+    def generation(self) -> int:
+        """Bumped on every reset: a worker's late result for a wiped session is dropped."""
+        return self._generation
 
     def _issue(self) -> None:
         """Issue and print on the worker; the screen waits without freezing."""
@@ -251,18 +279,21 @@ class KioskWindow(QWidget):
             self.confirmation.show_outcome(outcome)
         self.confirmation.retranslate(self.translator)
         self.show_screen(self.confirmation)
-        self._arm_idle_guard()
+        self.arm_idle_guard()
         self.ticket_shown.emit(outcome)
 
-    def _arm_idle_guard(self) -> None:
+    def arm_idle_guard(self) -> None:
         """A printed ticket's screen closes on its own countdown; any other screen
         (including a number that did not print) waits for the idle guard, so the
         citizen is asked before it goes and can ask for more time."""
-        counting_down = self.current is self.confirmation and self.confirmation.counting_down
+        counting_down = any(
+            self.current is screen and screen.counting_down
+            for screen in (self.confirmation, self.forms.submitted)
+        )
         self.watchdog.set_enabled(not counting_down and self.current is not self.welcome)
 
     def _continued(self) -> None:
-        self._arm_idle_guard()
+        self.arm_idle_guard()
 
     def _idle(self) -> None:
         if self.session.has_citizen_data or self.current is not self.welcome:
@@ -277,6 +308,8 @@ class KioskWindow(QWidget):
         self.session.reset()
         for screen in self.screens:
             screen.clear()
+        if self.station is not None:
+            self.forms.keyboard.detach()
         self.set_language(self.session.language)
         self.show_screen(self.welcome)
         self.was_reset.emit()

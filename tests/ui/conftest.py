@@ -73,6 +73,8 @@ def make_window(qtbot: QtBot, qapp: object) -> Iterator[Callable[..., KioskWindo
         qtbot.addWidget(window)
         window.resize(1920, 1080)
         window.show()
+        window.activateWindow()  # as show_kiosk does: keys and focus go to the kiosk
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
         stations.append(station)
         windows.append(window)
         return window

@@ -43,7 +43,7 @@ def test_store_failure_sends_the_citizen_to_the_front_desk(qtbot: QtBot, window)
     with window.station.engine.begin() as conn:  # the store breaks behind the kiosk's back
         conn.execute(text("DROP TABLE ticket_events"))
         conn.execute(text("DROP TABLE tickets"))
-    choose_service(qtbot, window, "es", "license-renewal")
+    choose_service(qtbot, window, "es", "vehicle-registration")
     with qtbot.waitSignal(window.ticket_shown, timeout=10_000) as blocker:
         window.priority.no_button.click()
 

@@ -89,7 +89,7 @@ def test_every_kiosk_screen_renders_unclipped_at_1080p(
     window.idle_warning.continue_button.click()
     window.header.start_over_button.click()
 
-    outcome = take_ticket(qtbot, window, lang, "license-renewal", priority=True)
+    outcome = take_ticket(qtbot, window, lang, "vehicle-registration", priority=True)
     snap(window, shots, f"confirmation-{lang}")
 
     assert outcome.printed_to is not None
@@ -103,7 +103,7 @@ def test_print_fault_screen_renders_unclipped(
     qtbot: QtBot, make_window, tmp_path: Path, shots: Path, lang: str
 ) -> None:
     window = make_window(unwritable_spool_config(tmp_path), clock=lambda: FIXED_NOW)
-    take_ticket(qtbot, window, lang, "report-pothole", priority=False)
+    take_ticket(qtbot, window, lang, "pay-water-bill", priority=False)
     snap(window, shots, f"confirmation-print-failed-{lang}")
 
 
@@ -122,7 +122,7 @@ def test_portrait_kiosk_screen_renders_unclipped(
     window.services.cards["birth-certificate"].click()
     snap(window, shots, "portrait-priority-es", PORTRAIT)
     window.header.start_over_button.click()
-    take_ticket(qtbot, window, "es", "birth-certificate", priority=True)
+    take_ticket(qtbot, window, "es", "death-certificate", priority=True)
     snap(window, shots, "portrait-confirmation-es", PORTRAIT)
 
 

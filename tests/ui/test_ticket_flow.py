@@ -23,11 +23,11 @@ pytestmark = pytest.mark.gui
 def test_spanish_speaker_gets_priority_ticket_on_screen_in_store_and_on_paper(
     qtbot: QtBot, window: KioskWindow, tmp_path: Path
 ) -> None:
-    outcome = take_ticket(qtbot, window, "es", "license-renewal", priority=True)
+    outcome = take_ticket(qtbot, window, "es", "vehicle-registration", priority=True)
 
     # On screen: the number in huge type, in Spanish, with the place in line.
     assert window.current is window.confirmation
-    assert window.confirmation.number.text() == "A001"
+    assert window.confirmation.number.text() == "B001"
     assert window.confirmation.caption.text() == "Su número"
     assert window.confirmation.ahead.text() == "No hay nadie delante de usted"
     assert window.confirmation.status.text().startswith("Por favor, tome su turno")
@@ -37,7 +37,7 @@ def test_spanish_speaker_gets_priority_ticket_on_screen_in_store_and_on_paper(
     with Session(window.station.engine) as session:
         rows = session.scalars(select(Ticket)).all()
     assert [(t.label, t.language, t.priority, t.state) for t in rows] == [
-        ("A001", "es", True, "waiting")
+        ("B001", "es", True, "waiting")
     ]
 
     # On paper: a PDF in the spool whose text and QR code read back.
@@ -47,8 +47,8 @@ def test_spanish_speaker_gets_priority_ticket_on_screen_in_store_and_on_paper(
     text = pdf_text(pdf)
     for expected in (
         "Riverside Service Center",
-        "Renovar licencia de conducir",
-        "A001",
+        "Registrar un vehículo",
+        "B001",
         "Su número",
         "Personas delante",
         "Atención prioritaria",

@@ -1,0 +1,202 @@
+"""The form wizard on the kiosk: pages, review, submit, and the keyboard and scanner.
+
+Kept out of the window (as technician mode is) so the window stays about
+navigation. The citizen's :class:`kiosk.forms.engine.FormSession` lives in the
+window's :class:`kiosk.session.KioskSession`, so the idle reset that wipes the
+session wipes every answer; the screens keep nothing once cleared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+
+from kiosk.forms.definition import Kind
+from kiosk.forms.engine import FormSession
+from ui.keyboard import TouchKeyboard
+from ui.scanner import ScanDetector
+from ui.screens.form_page import FormPageScreen
+from ui.screens.form_review import FormReviewScreen
+from ui.screens.form_submitted import FormSubmittedScreen
+
+if TYPE_CHECKING:
+    from kiosk.station import FormOutcome, Station
+    from ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+
+class FormFlow(QObject):
+    def __init__(self, window: KioskWindow, station: Station, tick_ms: int) -> None:
+        super().__init__(window)
+        self._window = window
+        self._station = station
+        seconds = window.config.settings.kiosk.confirmation_seconds
+        self.page = FormPageScreen()
+        self.review = FormReviewScreen()
+        self.submitted = FormSubmittedScreen(station.pack, seconds, tick_ms)
+        self.keyboard = TouchKeyboard()
+        self.scanner = ScanDetector(self)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.scanner.install(app)
+        app.focusChanged.connect(self._focus_changed)
+        self.keyboard.done.connect(self._keyboard_done)
+        self.page.left_form.connect(self._left_form)
+        self.page.reached_review.connect(self._show_review)
+        self.review.change.connect(self._change)
+        self.review.back.connect(self._review_back)
+        self.review.submit.connect(self._submit)
+        self.submitted.finished.connect(window.reset)
+        self.page.page_shown.connect(self._page_changed)
+
+    @property
+    def screens(self) -> tuple[FormPageScreen, FormReviewScreen, FormSubmittedScreen]:
+        return self.page, self.review, self.submitted
+
+    def has_form(self, service_id: str) -> bool:
+        """A service whose form loaded (a broken one is unavailable, not shown)."""
+        service = self._station.pack.service(service_id)
+        return service.form is not None and service.form in self._station.forms
+
+    def issues_ticket(self, service_id: str) -> bool:
+        service = self._station.pack.service(service_id)
+        return not self.has_form(service_id) or service.ticket_after_form
+
+    def start(self, service_id: str) -> None:
+        """A new form for this citizen, in their language, dated by the station's clock."""
+        w = self._window
+        service = self._station.pack.service(service_id)
+        assert service.form is not None
+        today = dt.datetime.now(self._station.tz).date()
+        w.session.form = FormSession(self._station.forms[service.form], w.session.language, today)
+        w.show_screen(self.page)
+        self.page.open(w.session.form, w.translator)
+
+    # --- moving ---------------------------------------------------------------------
+
+    def _page_changed(self) -> None:
+        """After every page turn: the keyboard follows focus; a scan fills this page's ID."""
+        form = self._window.session.form
+        target = None
+        if form is not None and not form.at_review and self._window.current is self.page:
+            for editor in self.page.editors():
+                if editor.field.kind is Kind.ID_NUMBER and editor.isVisibleTo(self.page):
+                    target = editor.text_inputs()[0]
+                    break
+            first = next((e for e in self.page.editors() if e.isVisibleTo(self.page)), None)
+            if first is not None and first.text_inputs():
+                first.focus_input()  # the keyboard comes up for the first box
+            else:
+                self.keyboard.detach()
+        else:
+            self.keyboard.detach()
+        self.scanner.set_target(target if isinstance(target, QLineEdit) else None)
+
+    def _left_form(self) -> None:
+        """Back on the first page: the answers go, the citizen chooses again."""
+        w = self._window
+        w.session.form = None
+        self.page.clear()
+        self.keyboard.detach()
+        self.scanner.set_target(None)
+        w.show_screen(w.services)
+
+    def _show_review(self) -> None:
+        w = self._window
+        assert w.session.form is not None
+        self.keyboard.detach()
+        self.scanner.set_target(None)
+        self.review.open(w.session.form, w.translator)
+        w.show_screen(self.review)
+
+    def _change(self, page_id: str) -> None:
+        w = self._window
+        assert w.session.form is not None
+        w.session.form.go_to(page_id)
+        w.show_screen(self.page)
+        self.page.open(w.session.form, w.translator)
+
+    def _review_back(self) -> None:
+        w = self._window
+        assert w.session.form is not None
+        w.session.form.back()
+        w.show_screen(self.page)
+        self.page.open(w.session.form, w.translator)
+
+    # --- submitting -----------------------------------------------------------------
+
+    def _submit(self) -> None:
+        """Store and print on the worker; nothing on screen reacts until it is done."""
+        w = self._window
+        form, service_id = w.session.form, w.session.service_id
+        assert form is not None and service_id is not None
+        priority = bool(w.session.priority)
+        generation = w.generation
+        self.review.set_busy(True)
+        w.header.setEnabled(False)
+        w.watchdog.set_enabled(False)  # no idle wipe while the form is being saved
+        station = self._station
+        w.worker.submit(
+            lambda: station.submit_form(service_id, form, priority),
+            lambda outcome: self._submitted(generation, service_id, outcome),
+            lambda exc: self._submit_failed(generation, exc),
+        )
+
+    def _submitted(self, generation: int, service_id: str, outcome: FormOutcome) -> None:
+        w = self._window
+        if generation != w.generation:
+            return
+        w.session.form = None  # stored: nothing of it needs to stay in memory
+        self.page.clear()
+        self.review.clear()
+        w.idle_warning.stop()
+        self.submitted.show_outcome(service_id, outcome)
+        self.submitted.retranslate(w.translator)
+        w.show_screen(self.submitted)
+        w.arm_idle_guard()
+        w.form_submitted.emit(outcome)
+
+    def _submit_failed(self, generation: int, exc: Exception) -> None:
+        """The store refused (disk full, database down): the answers stay, the citizen
+        is told to try again or ask at the desk."""
+        w = self._window
+        if generation != w.generation:
+            return
+        log.error("a form could not be submitted", exc_info=exc)
+        self.review.show_failure()
+        w.header.setEnabled(True)
+        w.arm_idle_guard()
+        w.form_submitted.emit(None)
+
+    # --- keyboard -------------------------------------------------------------------
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is None or not self.page.isAncestorOf(new):
+            if new is not None and not self.keyboard.isAncestorOf(new):
+                self.keyboard.detach()
+            return
+        layout = new.property("keyboard")
+        if isinstance(new, QLineEdit | QPlainTextEdit) and isinstance(layout, str):
+            self.keyboard.attach(new, layout)
+            self.page.scroller.ensureWidgetVisible(new)
+        else:
+            self.keyboard.detach()
+
+    def _keyboard_done(self) -> None:
+        """Done: on to the next box on the page, or put the keyboard away after the last."""
+        target = self.keyboard.target
+        boxes = [
+            box
+            for editor in self.page.editors()
+            if editor.isVisibleTo(self.page)
+            for box in editor.text_inputs()
+        ]
+        if target in boxes and boxes.index(target) + 1 < len(boxes):
+            boxes[boxes.index(target) + 1].setFocus()
+        else:
+            self.keyboard.detach()

@@ -1,0 +1,286 @@
+"""One page of a form: step indicator, title, help, the questions, Back and Continue.
+
+A thin view of :class:`kiosk.forms.engine.FormSession`: every change a
+citizen makes goes to the session at once (so a question shown only for some
+answers appears or goes as they answer), and Continue asks the session
+whether the page is right. When it is not, each question shows its own error
+and a summary at the top lists them all, with focus moved there so a screen
+reader reads it first (GOV.UK's error summary); touching an entry goes to
+its question.
+
+Each page's questions are built once per form and kept, so moving between
+pages only shows and hides widgets (``make bench``: page-to-page time).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.forms.engine import FieldError, FormSession
+from kiosk.i18n import Translator
+from ui.form_fields import FieldEditor, make_editor
+from ui.screens import Screen
+from ui.widgets import button, label
+
+
+class ErrorSummary(QFrame):
+    """ "There is a problem" and one entry per error; an entry goes to its question."""
+
+    chosen = Signal(str)  # field id
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("ErrorSummary")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(24, 16, 24, 16)
+        self.title = label("ErrorSummaryTitle")
+        self.box.addWidget(self.title)
+        self.entries: list[QPushButton] = []
+        self.hide()
+
+    def show_errors(self, errors: list[FieldError], tr: Translator) -> None:
+        for entry in self.entries:
+            entry.deleteLater()
+        self.entries = []
+        self.title.setText(tr("wizard.problem_title"))
+        for error in errors:
+            entry = button(error.message, variant="link", name=f"summary-{error.field_id}")
+            entry.clicked.connect(lambda _=False, fid=error.field_id: self.chosen.emit(fid))
+            self.box.addWidget(entry)
+            self.entries.append(entry)
+        self.setAccessibleName(" ".join([self.title.text(), *(e.message for e in errors)]))
+        self.setVisible(bool(errors))
+
+
+class FormPageScreen(Screen):
+    left_form = Signal()  # Back on the first page
+    reached_review = Signal()  # Continue on the last page, or Back while changing an answer
+    page_shown = Signal()  # a page (another, or the same one again) was put on screen
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("FormPageScreen")
+        self.form: FormSession | None = None
+        self._tr: Translator | None = None
+        self._views: dict[str, tuple[QWidget, list[FieldEditor]]] = {}
+        self._errors: list[FieldError] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(80, 24, 80, 24)
+        layout.setSpacing(12)
+        self.form_title = label("FormTitle")
+        self.step = label("StepLabel", wrap=False)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("StepBar")
+        self.progress.setTextVisible(False)
+        self.summary = ErrorSummary()
+        self.summary.chosen.connect(self.focus_field)
+        self.title = label("ScreenTitle")
+        self.help = label("ScreenSubtitle")
+        for widget in (self.form_title, self.step, self.progress, self.summary):
+            layout.addWidget(widget)
+        layout.addSpacing(8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.help)
+
+        self.scroller = QScrollArea()
+        self.scroller.setObjectName("FormScroll")
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.content = QWidget()
+        self.content.setObjectName("FormContent")
+        self.pages_box = QVBoxLayout(self.content)
+        self.pages_box.setContentsMargins(0, 0, 0, 0)
+        self.pages_box.addStretch(1)
+        self.scroller.setWidget(self.content)
+        layout.addWidget(self.scroller, 1)
+
+        bar = QHBoxLayout()
+        self.back_button = button(name="form-back")
+        self.next_button = button(variant="primary", name="form-next")
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        bar.addWidget(self.back_button)
+        bar.addStretch(1)
+        bar.addWidget(self.next_button)
+        layout.addLayout(bar)
+
+    # --- driven by the window -------------------------------------------------------
+
+    def open(self, form: FormSession, tr: Translator) -> None:
+        """Start showing ``form`` (a new citizen's, or the same one after "Change")."""
+        if form is not self.form:
+            self._drop_views()
+            self.form = form
+        self._tr = tr
+        self.show_page()
+
+    def show_page(self) -> None:
+        """Show the session's current page with its answers, no errors yet."""
+        form = self.form
+        assert form is not None and form.current_page is not None
+        page = form.current_page
+        view, editors = self._view(page.id)
+        for other, _ in self._views.values():
+            other.setVisible(other is view)
+        for editor in editors:
+            editor.blockSignals(True)
+            editor.set_raw(form.raw(editor.field_id))
+            editor.blockSignals(False)
+            editor.set_error(None)
+        self._errors = []
+        self.summary.hide()
+        self._refresh()
+        self.scroller.verticalScrollBar().setValue(0)
+        self.retranslate_page()
+        self.page_shown.emit()
+
+    def go_next(self) -> None:
+        form = self.form
+        if form is None:
+            return
+        self._errors = form.next()
+        if self._errors:
+            self._show_errors()
+        elif form.at_review:
+            self.reached_review.emit()
+        else:
+            self.show_page()
+
+    def go_back(self) -> None:
+        form = self.form
+        if form is None:
+            return
+        if not form.back():
+            self.left_form.emit()
+        elif form.at_review:
+            self.reached_review.emit()
+        else:
+            self.show_page()
+
+    def focus_field(self, field_id: str) -> None:
+        for editor in self.editors():
+            if editor.field_id == field_id:
+                self.scroller.ensureWidgetVisible(editor)
+                editor.focus_input()
+
+    def editors(self) -> list[FieldEditor]:
+        """The questions of the page on screen (shown or not)."""
+        form = self.form
+        if form is None or form.current_page is None:
+            return []
+        return self._view(form.current_page.id)[1]
+
+    def editor(self, field_id: str) -> FieldEditor:
+        return next(e for e in self.editors() if e.field_id == field_id)
+
+    # --- screen ---------------------------------------------------------------------
+
+    def retranslate(self, tr: Translator) -> None:
+        self._tr = tr
+        self.back_button.setText("‹  " + tr("wizard.back"))
+        self.next_button.setText(tr("wizard.next") + "  ›")
+        self.retranslate_page()
+
+    def retranslate_page(self) -> None:
+        form, tr = self.form, self._tr
+        if form is None or tr is None or form.current_page is None:
+            return
+        self.form_title.setText(form.text(form.definition.title))
+        self.title.setText(form.text(form.current_page.title))
+        help_text = form.text(form.current_page.help)
+        self.help.setText(help_text)
+        self.help.setVisible(bool(help_text))
+        step, steps = form.progress()
+        self.step.setText(tr("wizard.step", step=step, steps=steps))
+        self.progress.setRange(0, steps)
+        self.progress.setValue(step)
+        for editor in self.editors():
+            editor.retranslate(tr)
+        if self._errors:  # the messages come from the session, in its language
+            self._errors = [e for e in form.errors() if e.field_id in self._shown_ids()]
+            self._show_errors(move_focus=False)
+
+    def clear(self) -> None:
+        """Forget the citizen: every answer box goes with the views."""
+        self._drop_views()
+        self.form = None
+        self._errors = []
+        self.summary.hide()
+
+    # --- inside ---------------------------------------------------------------------
+
+    def _view(self, page_id: str) -> tuple[QWidget, list[FieldEditor]]:
+        found = self._views.get(page_id)
+        if found is not None:
+            return found
+        form = self.form
+        assert form is not None
+        view = QWidget()
+        box = QVBoxLayout(view)
+        box.setContentsMargins(0, 8, 0, 8)
+        box.setSpacing(28)
+        editors = []
+        for field in form.definition.page(page_id).fields:
+            editor = make_editor(form.definition, field)
+            editor.changed.connect(self._changed)
+            box.addWidget(editor)
+            editors.append(editor)
+        if self._tr is not None:
+            for editor in editors:
+                editor.retranslate(self._tr)
+        self.pages_box.insertWidget(self.pages_box.count() - 1, view)
+        self._views[page_id] = (view, editors)
+        return view, editors
+
+    def _changed(self, field_id: str) -> None:
+        form = self.form
+        if form is None:
+            return
+        editor = next(e for e in self.editors() if e.field_id == field_id)
+        form.answer(field_id, editor.raw())
+        self._refresh()
+
+    def _shown_ids(self) -> set[str]:
+        assert self.form is not None
+        return {field.id for field in self.form.visible_fields()}
+
+    def _refresh(self) -> None:
+        """Show the questions that apply to the answers so far; update the step count."""
+        form = self.form
+        assert form is not None
+        shown = self._shown_ids()
+        for editor in self.editors():
+            editor.setVisible(editor.field_id in shown)
+        if self._tr is not None:
+            step, steps = form.progress()
+            self.step.setText(self._tr("wizard.step", step=step, steps=steps))
+            self.progress.setRange(0, steps)
+            self.progress.setValue(step)
+
+    def _show_errors(self, move_focus: bool = True) -> None:
+        assert self._tr is not None
+        messages = {error.field_id: error.message for error in self._errors}
+        for editor in self.editors():
+            editor.set_error(messages.get(editor.field_id))
+        self.summary.show_errors(self._errors, self._tr)
+        if move_focus:
+            self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroller.verticalScrollBar().setValue(0)
+
+    def _drop_views(self) -> None:
+        for view, _ in self._views.values():
+            view.setParent(None)
+            view.deleteLater()
+        self._views = {}

@@ -1,0 +1,148 @@
+"""Submitted: the reference number at once, the receipt, and the queue number if any.
+
+The form is in the store with its outbox entry before this screen shows
+(:meth:`kiosk.station.Station.submit_form`), so "submitted" is true even if
+the network is down. If a slip did not print, what it would have said stays
+on screen until the citizen is done with it, as on the ticket screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+
+from kiosk.content import ContentPack
+from kiosk.i18n import Translator
+from ui.screens import Screen
+from ui.widgets import button, label
+
+if TYPE_CHECKING:
+    from kiosk.station import FormOutcome
+
+
+class FormSubmittedScreen(Screen):
+    finished = Signal()
+
+    def __init__(self, pack: ContentPack, seconds: int, tick_ms: int = 1000) -> None:
+        super().__init__()
+        self.setObjectName("FormSubmittedScreen")
+        self._pack = pack
+        self._seconds = seconds
+        self._left = seconds
+        self._outcome: FormOutcome | None = None
+        self._service_id: str | None = None
+        self._tr: Translator | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self._tick)
+
+        page = QVBoxLayout(self)
+        page.setContentsMargins(80, 30, 80, 30)
+        page.setSpacing(10)
+        self.title = label("ScreenTitle", center=True)
+        self.body = label("ScreenSubtitle", center=True)
+        self.reference_caption = label("NumberCaption", center=True)
+        self.reference = label("ReferenceNumber", wrap=False, center=True)
+        self.receipt_status = label("PrintStatus", center=True)
+        self.ticket_caption = label("NumberCaption", center=True)
+        self.ticket = label("SubmittedTicket", wrap=False, center=True)
+        self.ticket_line = label("ConfirmLine", center=True)
+        self.ticket_status = label("PrintStatus", center=True)
+        page.addStretch(1)
+        for widget in (self.title, self.body):
+            page.addWidget(widget)
+        page.addSpacing(20)
+        for widget in (self.reference_caption, self.reference, self.receipt_status):
+            page.addWidget(widget)
+        page.addSpacing(20)
+        for widget in (self.ticket_caption, self.ticket, self.ticket_line, self.ticket_status):
+            page.addWidget(widget)
+        page.addStretch(1)
+        bottom = QHBoxLayout()
+        self.countdown = label("Countdown", wrap=False)
+        self.done_button = button(variant="primary", name="submitted-done")
+        self.done_button.setMinimumWidth(320)
+        self.done_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.done_button.clicked.connect(self._finish)
+        bottom.addWidget(self.countdown)
+        bottom.addStretch(1)
+        bottom.addWidget(self.done_button)
+        page.addLayout(bottom)
+
+    @property
+    def counting_down(self) -> bool:
+        return self.timer.isActive()
+
+    def show_outcome(self, service_id: str, outcome: FormOutcome) -> None:
+        """Everything printed: close after a countdown; anything missing: wait for Done."""
+        self._service_id, self._outcome = service_id, outcome
+        self._left = self._seconds
+        all_printed = outcome.receipt.printed and (outcome.ticket is None or outcome.ticket.printed)
+        if all_printed:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        if self._tr is not None:
+            self.retranslate(self._tr)
+
+    def retranslate(self, tr: Translator) -> None:
+        self._tr = tr
+        self.title.setText(tr("wizard.submitted_title"))
+        self.done_button.setText(tr("confirm.done"))
+        self.countdown.setText(tr.plural("confirm.closing", self._left))
+        self.countdown.setVisible(self.timer.isActive())
+        outcome = self._outcome
+        if outcome is None or self._service_id is None:
+            return
+        service = self._pack.service(self._service_id)
+        agency = self._pack.text(self._pack.agency(service.agency).name, tr.lang)
+        self.body.setText(tr("wizard.submitted_body", agency=agency))
+        self.reference_caption.setText(tr("wizard.reference"))
+        self.reference.setText(outcome.reference)
+        receipt_ok = outcome.receipt.printed
+        key = "wizard.receipt_printed" if receipt_ok else "wizard.receipt_failed"
+        _set_status(self.receipt_status, tr(key), fault=not receipt_ok)
+        issued = outcome.ticket
+        for widget in (self.ticket_caption, self.ticket, self.ticket_line, self.ticket_status):
+            widget.setVisible(issued is not None)
+        if issued is not None:
+            ticket = issued.ticket
+            self.ticket_caption.setText(tr("wizard.ticket_number"))
+            self.ticket.setText(ticket.label)
+            self.ticket_line.setText(
+                tr.plural("people_ahead", ticket.people_ahead)
+                + "  ·  "
+                + tr.wait(ticket.estimated_wait_minutes)
+            )
+            key = "confirm.printed" if issued.printed else "confirm.print_failed"
+            _set_status(self.ticket_status, tr(key), fault=not issued.printed)
+
+    def _tick(self) -> None:
+        self._left -= 1
+        if self._left <= 0:
+            self._finish()
+        elif self._tr is not None:
+            self.countdown.setText(self._tr.plural("confirm.closing", self._left))
+
+    def _finish(self) -> None:
+        self.timer.stop()
+        self.finished.emit()
+
+    def clear(self) -> None:
+        self.timer.stop()
+        self._outcome = None
+        self._service_id = None
+        self._left = self._seconds
+        for widget in (self.body, self.reference, self.ticket, self.ticket_line):
+            widget.clear()
+        for widget in (self.receipt_status, self.ticket_status):
+            widget.clear()
+
+
+def _set_status(widget: QLabel, text: str, *, fault: bool) -> None:
+    widget.setText(text)
+    widget.setProperty("fault", "true" if fault else "false")
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
