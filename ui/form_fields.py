@@ -50,7 +50,7 @@ class Option(QAbstractButton):
     def __init__(self, value: object, multiple: bool, name: str) -> None:
         super().__init__()
         self.value = value
-        self.setObjectName("Option")
+        self.setProperty("variant", "option")  # the theme's look; the name is for tests
         self.setAccessibleName(name)
         self.setCheckable(True)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -73,7 +73,7 @@ class Option(QAbstractButton):
 
     def _show_state(self, checked: bool) -> None:
         self.mark.setText(self._marks[checked])
-        self.setProperty("selected", checked)
+        self.setProperty("selected", "true" if checked else "false")
         self.style().unpolish(self)
         self.style().polish(self)
 
@@ -139,9 +139,10 @@ class FieldEditor(QFrame):
         """Show what is wrong next to the question (GOV.UK: above the input, red bar)."""
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
-        self.setProperty("error", bool(message))
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self.setProperty("error", "true" if message else "false")
+        for widget in (self, *self.text_inputs()):  # the boxes turn red too
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
     def text_inputs(self) -> list[TextInput]:
         """The boxes the on-screen keyboard types into (none for choices)."""

@@ -8,16 +8,15 @@ session wipes every answer; the screens keep nothing once cleared.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk.forms.definition import Kind
 from kiosk.forms.engine import FormSession
-from ui.keyboard import TouchKeyboard
 from ui.scanner import ScanDetector
 from ui.screens.form_page import FormPageScreen
 from ui.screens.form_review import FormReviewScreen
@@ -39,7 +38,7 @@ class FormFlow(QObject):
         self.page = FormPageScreen()
         self.review = FormReviewScreen()
         self.submitted = FormSubmittedScreen(station.pack, seconds, tick_ms)
-        self.keyboard = TouchKeyboard()
+        self.keyboard = self.page.keyboard
         self.scanner = ScanDetector(self)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -72,7 +71,7 @@ class FormFlow(QObject):
         w = self._window
         service = self._station.pack.service(service_id)
         assert service.form is not None
-        today = dt.datetime.now(self._station.tz).date()
+        today = self._station.clock().astimezone(self._station.tz).date()
         w.session.form = FormSession(self._station.forms[service.form], w.session.language, today)
         w.show_screen(self.page)
         self.page.open(w.session.form, w.translator)
@@ -183,9 +182,14 @@ class FormFlow(QObject):
         layout = new.property("keyboard")
         if isinstance(new, QLineEdit | QPlainTextEdit) and isinstance(layout, str):
             self.keyboard.attach(new, layout)
-            self.page.scroller.ensureWidgetVisible(new)
+            # After the keyboard has taken its room: the page is shorter then.
+            QTimer.singleShot(0, self, lambda: self._show_question(new))
         else:
             self.keyboard.detach()
+
+    def _show_question(self, box: QWidget) -> None:
+        if shiboken6.isValid(box) and box.isVisibleTo(self.page):
+            self.page.show_question(box)
 
     def _keyboard_done(self) -> None:
         """Done: on to the next box on the page, or put the keyboard away after the last."""

@@ -141,11 +141,6 @@ class KioskWindow(QWidget):
         self.priority.back.connect(lambda: self.show_screen(self.services))
         self.confirmation.finished.connect(self.reset)
         self.technician_mode = TechnicianMode(self)
-        keyboard = self.forms.keyboard
-        keyboard.hide()
-        window_layout = self.layout()
-        assert window_layout is not None
-        window_layout.addWidget(keyboard)  # under the page, never over it
         # While idle, ask the printer how it is (citizens are warned before they
         # choose), and send what a printer fault held back once it is back.
         self.printer_check = QTimer(self)

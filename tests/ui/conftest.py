@@ -8,6 +8,7 @@ idle timeout of 60 s takes a fraction of a second while the same timers run.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -95,3 +96,12 @@ def kiosk_config(tmp_path: Path) -> StationConfig:
 @pytest.fixture
 def window(make_window: Callable[..., KioskWindow], kiosk_config: StationConfig) -> KioskWindow:
     return make_window(kiosk_config)
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screen tests save their PNGs: docs/screenshots under `make screenshots`
+    (KIOSK_SCREENSHOT_DIR), else a temporary folder (the checks still run)."""
+    folder = Path(os.environ.get("KIOSK_SCREENSHOT_DIR") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -7,7 +7,6 @@ keyboard's rules in it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,13 +92,6 @@ def form(qtbot: QtBot, themed: None) -> Iterator[Form]:
     yield form
     window.deleteLater()  # now, not at the next garbage collection
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("KIOSK_SCREENSHOT_DIR") or tmp_path / "shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_typing_a_spanish_name_with_shift_accent_and_enye(form: Form) -> None:

@@ -8,7 +8,6 @@ without touching the working tree.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ from ui.window import KioskWindow
 
 pytestmark = pytest.mark.gui
 FIXED_NOW = dt.datetime(2026, 11, 30, 15, 41, tzinfo=dt.UTC)  # 09:41 in Chicago
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("KIOSK_SCREENSHOT_DIR") or tmp_path / "shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def clipped_texts(window: KioskWindow) -> list[str]:

@@ -14,13 +14,14 @@ pages only shows and hides widgets (``make bench``: page-to-page time).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from kiosk.forms.engine import FieldError, FormSession
 from kiosk.i18n import Translator
 from ui.form_fields import FieldEditor, make_editor
+from ui.keyboard import TouchKeyboard
 from ui.screens import Screen
 from ui.widgets import button, label
 
@@ -75,36 +77,47 @@ class FormPageScreen(Screen):
         self._views: dict[str, tuple[QWidget, list[FieldEditor]]] = {}
         self._errors: list[FieldError] = []
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(80, 24, 80, 24)
-        layout.setSpacing(12)
-        self.form_title = label("FormTitle")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        body = self.body = QVBoxLayout()
+        body.setContentsMargins(80, 16, 80, 12)
+        body.setSpacing(10)
+        outer.addLayout(body, 1)
+        # Fixed on top: where the citizen is. Everything else scrolls, so with the
+        # keyboard up the question being typed into can still be read in full.
+        top = QHBoxLayout()
         self.step = label("StepLabel", wrap=False)
         self.progress = QProgressBar()
         self.progress.setObjectName("StepBar")
         self.progress.setTextVisible(False)
-        self.summary = ErrorSummary()
-        self.summary.chosen.connect(self.focus_field)
-        self.title = label("ScreenTitle")
-        self.help = label("ScreenSubtitle")
-        for widget in (self.form_title, self.step, self.progress, self.summary):
-            layout.addWidget(widget)
-        layout.addSpacing(8)
-        layout.addWidget(self.title)
-        layout.addWidget(self.help)
+        top.addWidget(self.step)
+        top.addSpacing(24)
+        top.addWidget(self.progress, 1)
+        body.addLayout(top)
 
         self.scroller = QScrollArea()
         self.scroller.setObjectName("FormScroll")
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A finger swipe scrolls (touch events only: a tap on a choice stays a tap).
+        QScroller.grabGesture(self.scroller.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.content = QWidget()
         self.content.setObjectName("FormContent")
         self.pages_box = QVBoxLayout(self.content)
-        self.pages_box.setContentsMargins(0, 0, 0, 0)
+        self.pages_box.setContentsMargins(0, 0, 16, 0)
+        self.pages_box.setSpacing(10)
+        self.summary = ErrorSummary()
+        self.summary.chosen.connect(self.focus_field)
+        self.form_title = label("FormTitle")
+        self.title = label("ScreenTitle")
+        self.help = label("ScreenSubtitle")
+        for widget in (self.summary, self.form_title, self.title, self.help):
+            self.pages_box.addWidget(widget)
         self.pages_box.addStretch(1)
         self.scroller.setWidget(self.content)
-        layout.addWidget(self.scroller, 1)
+        body.addWidget(self.scroller, 1)
 
         bar = QHBoxLayout()
         self.back_button = button(name="form-back")
@@ -114,7 +127,17 @@ class FormPageScreen(Screen):
         bar.addWidget(self.back_button)
         bar.addStretch(1)
         bar.addWidget(self.next_button)
-        layout.addLayout(bar)
+        body.addLayout(bar)
+        # The keyboard docks under the page's own buttons, the window's full width:
+        # only this screen makes room for it, so no other screen in the window's
+        # stack has to fit above it.
+        self.keyboard = TouchKeyboard()
+        self.keyboard.hide()
+        outer.addWidget(self.keyboard)
+
+    def set_portrait(self, portrait: bool) -> None:
+        side = 32 if portrait else 80
+        self.body.setContentsMargins(side, 16, side, 12)
 
     # --- driven by the window -------------------------------------------------------
 
@@ -172,8 +195,19 @@ class FormPageScreen(Screen):
     def focus_field(self, field_id: str) -> None:
         for editor in self.editors():
             if editor.field_id == field_id:
-                self.scroller.ensureWidgetVisible(editor)
+                self.show_question(editor)
                 editor.focus_input()
+
+    def show_question(self, widget: QWidget) -> None:
+        """Scroll so the question holding ``widget`` shows from its label down."""
+        editor = widget if isinstance(widget, FieldEditor) else None
+        parent = widget.parentWidget()
+        while editor is None and parent is not None:
+            editor = parent if isinstance(parent, FieldEditor) else None
+            parent = parent.parentWidget()
+        if editor is not None:
+            self.scroller.ensureWidgetVisible(editor, 0, 8)
+        self.scroller.ensureWidgetVisible(widget, 0, 8)
 
     def editors(self) -> list[FieldEditor]:
         """The questions of the page on screen (shown or not)."""
@@ -240,7 +274,7 @@ class FormPageScreen(Screen):
         if self._tr is not None:
             for editor in editors:
                 editor.retranslate(self._tr)
-        self.pages_box.insertWidget(self.pages_box.count() - 1, view)
+        self.pages_box.insertWidget(self.pages_box.count() - 1, view)  # above the stretch
         self._views[page_id] = (view, editors)
         return view, editors
 
@@ -278,6 +312,8 @@ class FormPageScreen(Screen):
         if move_focus:
             self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroller.verticalScrollBar().setValue(0)
+            # Again once the layout has settled (the keyboard going changes the page).
+            QTimer.singleShot(0, self, lambda: self.scroller.verticalScrollBar().setValue(0))
 
     def _drop_views(self) -> None:
         for view, _ in self._views.values():

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QScrollArea,
+    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +51,8 @@ class FormReviewScreen(Screen):
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A finger swipe scrolls (touch events only: a tap on a choice stays a tap).
+        QScroller.grabGesture(self.scroller.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.rows_widget = QWidget()
         self.rows_widget.setObjectName("FormContent")
         self.rows = QGridLayout(self.rows_widget)
@@ -96,7 +99,7 @@ class FormReviewScreen(Screen):
 
     def _show_status(self, text: str, *, fault: bool) -> None:
         self.status.setText(text)
-        self.status.setProperty("fault", fault)
+        self.status.setProperty("fault", "true" if fault else "false")
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self.status.show()
@@ -107,7 +110,7 @@ class FormReviewScreen(Screen):
         self.hint.setText(tr("wizard.review_hint"))
         self.back_button.setText("‹  " + tr("wizard.back"))
         self.submit_button.setText(tr("wizard.submit"))
-        if self.status.isVisible() and self.status.property("fault"):
+        if self.status.isVisible() and self.status.property("fault") == "true":
             self.status.setText(tr("wizard.submit_failed"))
         self._fill()
 

@@ -1,0 +1,96 @@
+"""The form wizard's screens in both languages, rendered to PNG and checked for clipping.
+
+One renewal of a driver's license walked page by page: every kind of question,
+the on-screen keyboard, the error state, "check your answers" and the
+submitted screen. `make screenshots` writes them to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import load_config
+from tests.helpers.sample_answers import license_renewal
+from tests.ui.conftest import write_config
+from tests.ui.flow import choose_service
+from tests.ui.form_steps import LEFT, fill_page, press_continue
+from tests.ui.test_screenshots import FIXED_NOW, snap
+from ui.window import KioskWindow
+
+pytestmark = pytest.mark.gui
+PORTRAIT = (1080, 1920)
+
+
+def start_renewal(qtbot: QtBot, window: KioskWindow, lang: str) -> None:
+    choose_service(qtbot, window, lang, "license-renewal")
+    qtbot.mouseClick(window.priority.no_button, LEFT)
+    assert window.current is window.forms.page
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_wizard_screen_renders_unclipped_at_1080p(
+    qtbot: QtBot,
+    make_window,
+    tmp_path: Path,
+    shots: Path,
+    lang: str,
+) -> None:
+    window: KioskWindow = make_window(load_config(write_config(tmp_path)), clock=lambda: FIXED_NOW)
+    answers = license_renewal(FIXED_NOW.date())
+    start_renewal(qtbot, window, lang)
+    page, keyboard = window.forms.page, window.forms.keyboard
+    # The first box has the focus, so the keyboard is up for the ID number.
+    assert keyboard.isVisible() and keyboard.layout_name == "id"
+    snap(window, shots, f"form-keyboard-{lang}")
+
+    fill_page(qtbot, window, {**answers, "license_number": "D12345"})
+    press_continue(qtbot, window)
+    assert page.summary.isVisible()
+    snap(window, shots, f"form-error-{lang}")
+
+    fill_page(qtbot, window, answers)
+    shot = {  # page id -> picture name (every kind of question is on one of these)
+        "about_you": "form-text-date",
+        "contact": "form-phone-email",
+        "address_question": "form-yes-no",
+        "new_address": "form-address",
+        "driving": "form-choices",
+        "declaration": "form-consent",
+    }
+    while window.current is page:
+        form = window.session.form
+        assert form is not None and form.current_page is not None
+        fill_page(qtbot, window, answers)
+        if form.current_page.id in shot:
+            keyboard.detach()  # the question in full; the keyboard has its own picture
+            page.setFocus()
+            page.scroller.verticalScrollBar().setValue(0)
+            snap(window, shots, f"{shot[form.current_page.id]}-{lang}")
+        press_continue(qtbot, window)
+    assert window.current is window.forms.review
+    snap(window, shots, f"form-review-{lang}")
+
+    with qtbot.waitSignal(window.form_submitted, timeout=15_000) as blocker:
+        qtbot.mouseClick(window.forms.review.submit_button, LEFT)
+    assert blocker.args[0] is not None
+    snap(window, shots, f"form-submitted-{lang}")
+
+
+def test_wizard_with_keyboard_renders_unclipped_in_portrait(
+    qtbot: QtBot,
+    make_window,
+    tmp_path: Path,
+    shots: Path,
+) -> None:
+    window: KioskWindow = make_window(load_config(write_config(tmp_path)), clock=lambda: FIXED_NOW)
+    window.fit(*PORTRAIT)
+    answers = license_renewal(FIXED_NOW.date())
+    start_renewal(qtbot, window, "es")
+    fill_page(qtbot, window, answers)
+    press_continue(qtbot, window)  # to "about you": a name, with the letters keyboard
+    window.forms.page.editor("first_name").focus_input()
+    assert window.forms.keyboard.layout_name == "text"
+    snap(window, shots, "portrait-form-keyboard-es", PORTRAIT)
