@@ -138,6 +138,8 @@ class FieldEditor(QFrame):
     def set_error(self, message: str | None) -> None:
         """Show what is wrong next to the question (GOV.UK: above the input, red bar)."""
         self.error.setText(message or "")
+        if self.error.isHidden() != bool(message):
+            return  # no change of state: no restyling (it is done on every page turn)
         self.error.setVisible(bool(message))
         self.setProperty("error", "true" if message else "false")
         for widget in (self, *self.text_inputs()):  # the boxes turn red too

@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 
 import shiboken6
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -108,17 +108,13 @@ def _span(item: Item) -> float:
 
 
 class _Key(QPushButton):
-    """A key that never takes focus and keeps its touch size, whatever the theme.
+    """A key that never takes focus and keeps its touch size.
 
-    The theme gives every button ``qproperty-focusPolicy: TabFocus`` and a
-    min-height; a stylesheet applies those on each polish, after our setters.
+    The theme gives buttons ``qproperty-focusPolicy: TabFocus`` and a min-height,
+    applied on each polish after our setters; its ``#TouchKeyboard QPushButton``
+    rule takes both back for keys (no Python ``event`` override: it would run
+    for every event of every key, a cost paid on each page turn of the wizard).
     """
-
-    def event(self, e: QEvent) -> bool:
-        handled = super().event(e)
-        if e.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange):
-            self.pin()
-        return handled
 
     def pin(self) -> None:
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)

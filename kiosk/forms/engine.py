@@ -71,6 +71,7 @@ class FormSession:
             if field.default is not None:
                 self._raw[field.id] = field.default
         self._computed = [(c.id, c.expression) for c in definition.computed_order()]
+        self._walked: _Walk | None = None  # for the answers as they are; None once they change
         self._visited: set[str] = set()
         self._changing = False
         walk = self._walk()
@@ -114,6 +115,7 @@ class FormSession:
             self._raw.pop(field_id, None)
         else:  # a copy: the screen may keep changing its own list or dict
             self._raw[field_id] = copy.deepcopy(raw) if isinstance(raw, list | dict) else raw
+        self._walked = None
         self._settle()
 
     def raw(self, field_id: str) -> object:
@@ -239,6 +241,13 @@ class FormSession:
     # --- inside -----------------------------------------------------------------------
 
     def _walk(self) -> _Walk:
+        """Visibility and values for the answers as they are (worked out once per change:
+        the screen asks several times per page turn)."""
+        if self._walked is None:
+            self._walked = self._walk_answers()
+        return self._walked
+
+    def _walk_answers(self) -> _Walk:
         pages: list[int] = []
         fields: dict[int, list[FormField]] = {}
         answers: dict[str, object] = {}
@@ -306,6 +315,7 @@ class FormSession:
                     self._raw.pop(field.id, None)
                 else:
                     self._raw[field.id] = field.default
+        self._walked = None
 
     def _settle(self) -> None:
         """Keep the current page a visible one, if an answer elsewhere just hid it."""

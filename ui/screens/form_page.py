@@ -15,10 +15,10 @@ pages only shows and hides widgets (``make bench``: page-to-page time).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -32,6 +32,37 @@ from ui.form_fields import FieldEditor, make_editor
 from ui.keyboard import TouchKeyboard
 from ui.screens import Screen
 from ui.widgets import button, label
+
+TRACK, DONE = "#dfe1e2", "#0b3d91"  # the theme's light grey and navy
+
+
+class StepBar(QWidget):
+    """How far through the form: a thin bar, painted directly (a QProgressBar
+    repaints itself synchronously on every change, several ms of a page turn)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("StepBar")
+        self.setFixedHeight(12)
+        self._fraction = 0.0
+
+    def set_progress(self, step: int, steps: int) -> None:
+        fraction = step / steps if steps else 0.0
+        if fraction != self._fraction:
+            self._fraction = fraction
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        radius = self.height() / 2
+        painter.setBrush(QColor(TRACK))
+        painter.drawRoundedRect(self.rect(), radius, radius)
+        done = self.rect()
+        done.setWidth(round(self.width() * self._fraction))
+        painter.setBrush(QColor(DONE))
+        painter.drawRoundedRect(done, radius, radius)
 
 
 class ErrorSummary(QFrame):
@@ -75,6 +106,8 @@ class FormPageScreen(Screen):
         self.form: FormSession | None = None
         self._tr: Translator | None = None
         self._views: dict[str, tuple[QWidget, list[FieldEditor]]] = {}
+        self._shown_view: QWidget | None = None
+        self._languages: dict[str, str] = {}  # page id -> the language its questions show
         self._errors: list[FieldError] = []
 
         outer = QVBoxLayout(self)
@@ -88,9 +121,7 @@ class FormPageScreen(Screen):
         # keyboard up the question being typed into can still be read in full.
         top = QHBoxLayout()
         self.step = label("StepLabel", wrap=False)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("StepBar")
-        self.progress.setTextVisible(False)
+        self.progress = StepBar()
         top.addWidget(self.step)
         top.addSpacing(24)
         top.addWidget(self.progress, 1)
@@ -148,6 +179,18 @@ class FormPageScreen(Screen):
             self.form = form
         self._tr = tr
         self.show_page()
+        QTimer.singleShot(0, self, lambda: self._prebuild(form))
+
+    def _prebuild(self, form: FormSession) -> None:
+        """Build the form's other pages one per event-loop turn while the citizen
+        reads the first, so Continue only has to show a page, not make it."""
+        if form is not self.form:
+            return  # wiped or replaced meanwhile
+        missing = [p.id for p in form.definition.pages if p.id not in self._views]
+        if missing:
+            view, _ = self._view(missing[0])
+            view.ensurePolished()
+            QTimer.singleShot(0, self, lambda: self._prebuild(form))
 
     def show_page(self) -> None:
         """Show the session's current page with its answers, no errors yet."""
@@ -155,8 +198,11 @@ class FormPageScreen(Screen):
         assert form is not None and form.current_page is not None
         page = form.current_page
         view, editors = self._view(page.id)
-        for other, _ in self._views.values():
-            other.setVisible(other is view)
+        if self._shown_view is not view:  # only what changes: a page turn is one frame
+            if self._shown_view is not None:
+                self._shown_view.hide()
+            view.show()
+            self._shown_view = view
         for editor in editors:
             editor.blockSignals(True)
             editor.set_raw(form.raw(editor.field_id))
@@ -236,12 +282,11 @@ class FormPageScreen(Screen):
         help_text = form.text(form.current_page.help)
         self.help.setText(help_text)
         self.help.setVisible(bool(help_text))
-        step, steps = form.progress()
-        self.step.setText(tr("wizard.step", step=step, steps=steps))
-        self.progress.setRange(0, steps)
-        self.progress.setValue(step)
-        for editor in self.editors():
-            editor.retranslate(tr)
+        self._show_progress()
+        if self._languages.get(form.current_page.id) != tr.lang:
+            for editor in self.editors():
+                editor.retranslate(tr)
+            self._languages[form.current_page.id] = tr.lang
         if self._errors:  # the messages come from the session, in its language
             self._errors = [e for e in form.errors() if e.field_id in self._shown_ids()]
             self._show_errors(move_focus=False)
@@ -262,6 +307,7 @@ class FormPageScreen(Screen):
         form = self.form
         assert form is not None
         view = QWidget()
+        view.hide()  # until it is the page on screen
         box = QVBoxLayout(view)
         box.setContentsMargins(0, 8, 0, 8)
         box.setSpacing(28)
@@ -274,6 +320,7 @@ class FormPageScreen(Screen):
         if self._tr is not None:
             for editor in editors:
                 editor.retranslate(self._tr)
+            self._languages[page_id] = self._tr.lang
         self.pages_box.insertWidget(self.pages_box.count() - 1, view)  # above the stretch
         self._views[page_id] = (view, editors)
         return view, editors
@@ -296,12 +343,18 @@ class FormPageScreen(Screen):
         assert form is not None
         shown = self._shown_ids()
         for editor in self.editors():
-            editor.setVisible(editor.field_id in shown)
-        if self._tr is not None:
-            step, steps = form.progress()
-            self.step.setText(self._tr("wizard.step", step=step, steps=steps))
-            self.progress.setRange(0, steps)
-            self.progress.setValue(step)
+            wanted = editor.field_id in shown
+            if editor.isHidden() == wanted:
+                editor.setVisible(wanted)
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        form, tr = self.form, self._tr
+        if form is None or tr is None:
+            return
+        step, steps = form.progress()
+        self.step.setText(tr("wizard.step", step=step, steps=steps))
+        self.progress.set_progress(step, steps)
 
     def _show_errors(self, move_focus: bool = True) -> None:
         assert self._tr is not None
@@ -320,3 +373,5 @@ class FormPageScreen(Screen):
             view.setParent(None)
             view.deleteLater()
         self._views = {}
+        self._shown_view = None
+        self._languages = {}

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -73,6 +74,8 @@ class FormReviewScreen(Screen):
         bar.addWidget(self.submit_button)
         layout.addLayout(bar)
         self.change_buttons: dict[str, QPushButton] = {}
+        self._rows: list[tuple[QLabel, QLabel, QPushButton]] = []
+        self._pages: list[str] = []  # the page each row's Change opens
 
     def open(self, form: FormSession, tr: Translator) -> None:
         self.form = form
@@ -86,8 +89,7 @@ class FormReviewScreen(Screen):
         """While the form is being saved: one tap, one submission."""
         self.submit_button.setEnabled(not busy)
         self.back_button.setEnabled(not busy)
-        for row in self.rows_widget.findChildren(QWidget):
-            row.setEnabled(not busy)
+        self.rows_widget.setEnabled(not busy)  # and every Change button in it
         if busy and self._tr is not None:
             self._show_status(self._tr("wizard.submitting"), fault=False)
 
@@ -115,30 +117,48 @@ class FormReviewScreen(Screen):
         self._fill()
 
     def _fill(self) -> None:
-        """One row per answer: question, answer, Change (to the question's page)."""
-        while self.rows.count():
-            cell = self.rows.takeAt(0)
-            widget = cell.widget() if cell is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self.change_buttons = {}
+        """One row per answer: question, answer, Change (to the question's page).
+
+        Rows are kept and refilled, not rebuilt: the review opens after every
+        page's Continue once a citizen starts changing answers.
+        """
         form, tr = self.form, self._tr
-        if form is None or tr is None:
-            return
-        self.form_title.setText(form.text(form.definition.title))
-        for row, item in enumerate(form.review()):
-            question = label("ReviewQuestion")
+        items = form.review() if form is not None and tr is not None else []
+        if form is not None:
+            self.form_title.setText(form.text(form.definition.title))
+        while len(self._rows) < len(items):
+            self._add_row()
+        self.change_buttons = {}
+        self._pages = [item.page_id for item in items]
+        for i, (question, answer, change) in enumerate(self._rows):
+            shown = i < len(items)
+            for widget in (question, answer, change):
+                if widget.isHidden() == shown:
+                    widget.setVisible(shown)
+            if not shown:
+                question.clear()
+                answer.clear()  # nothing of a previous citizen waits in a hidden row
+                continue
+            assert tr is not None
+            item = items[i]
             question.setText(item.label)
-            answer = label("ReviewAnswer")
             answer.setText(item.shown_value)
-            change = button(tr("wizard.change"), variant="link", name=f"change-{item.field_id}")
+            change.setText(tr("wizard.change"))
+            change.setObjectName(f"change-{item.field_id}")
             change.setAccessibleName(f"{tr('wizard.change')}: {item.label}")
-            change.clicked.connect(lambda _=False, page=item.page_id: self.change.emit(page))
-            self.rows.addWidget(question, row, 0, Qt.AlignmentFlag.AlignTop)
-            self.rows.addWidget(answer, row, 1, Qt.AlignmentFlag.AlignTop)
-            self.rows.addWidget(change, row, 2, Qt.AlignmentFlag.AlignTop)
             self.change_buttons[item.field_id] = change
-        self.rows.setRowStretch(len(self.change_buttons), 1)
+
+    def _add_row(self) -> None:
+        row = len(self._rows)
+        question, answer = label("ReviewQuestion"), label("ReviewAnswer")
+        change = button(variant="link")
+        change.clicked.connect(lambda _=False, i=row: self.change.emit(self._pages[i]))
+        self.rows.setRowStretch(row, 0)
+        self.rows.addWidget(question, row, 0, Qt.AlignmentFlag.AlignTop)
+        self.rows.addWidget(answer, row, 1, Qt.AlignmentFlag.AlignTop)
+        self.rows.addWidget(change, row, 2, Qt.AlignmentFlag.AlignTop)
+        self.rows.setRowStretch(row + 1, 1)  # the rows stay at the top
+        self._rows.append((question, answer, change))
 
     def clear(self) -> None:
         self.form = None
