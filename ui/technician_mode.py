@@ -64,6 +64,8 @@ class TechnicianMode(QObject):
         access = w.technician_access
         if ok:
             w.technician_pin.clear()
+            assert w.station is not None
+            w.technician.set_unavailable(w.station.unavailable)
             w.show_screen(w.technician)
             w.watchdog.set_enabled(True)
             self._refresh_technician()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,26 @@ def test_station_without_a_pin_says_technician_mode_is_not_set_up(window: KioskW
     assert window.technician_pin.message.text().startswith("Technician mode is not set up")
     type_pin(window, "000000")
     assert window.current is window.technician_pin
+
+
+def test_technician_sees_which_service_a_broken_form_took_away_and_why(
+    make_window, tmp_path: Path
+) -> None:
+    from kiosk.config import SAMPLE_PACK
+
+    pack = tmp_path / "pack"
+    shutil.copytree(SAMPLE_PACK, pack)
+    form = pack / "forms" / "report-street-problem.yaml"
+    form.write_text(form.read_text(encoding="utf-8").replace("kind: yes_no", "kind: yesno", 1))
+    config = write_config(
+        tmp_path, content={"pack": str(pack)}, technician={"pin_hash": hash_pin(PIN)}
+    )
+    window = make_window(load_config(config))
+    open_pin_pad(window)
+    type_pin(window, PIN)
+
+    shown = window.technician.unavailable.text().splitlines()
+    assert window.technician.unavailable.isVisibleTo(window)
+    assert shown[0].startswith("Not offered at this station")
+    assert [line.split(":")[0] for line in shown[1:]] == ["report-pothole", "report-streetlight"]
+    assert all("report-street-problem.yaml" in line and "kind" in line for line in shown[1:])

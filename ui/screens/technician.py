@@ -31,7 +31,10 @@ class TechnicianScreen(Screen):
         self.printer = label("TechLine")
         self.jobs = label("TechLine")
         self.result = label("TechResult")
-        for widget in (self.title, self.printer, self.jobs):
+        # A service whose form is broken is hidden from citizens; the reason is here.
+        self.unavailable = label("TechLine")
+        self._unavailable: dict[str, str] = {}
+        for widget in (self.title, self.printer, self.jobs, self.unavailable):
             layout.addWidget(widget)
         row = self.action_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.setSpacing(24)
@@ -60,6 +63,12 @@ class TechnicianScreen(Screen):
         if self._tr:
             self.retranslate(self._tr)
 
+    def set_unavailable(self, reasons: dict[str, str]) -> None:
+        """Services not offered at this station, and why (e.g. a form that does not load)."""
+        self._unavailable = dict(reasons)
+        if self._tr:
+            self.retranslate(self._tr)
+
     def show_result(self, text: str) -> None:
         self._result = text
         self.result.setText(text)
@@ -74,6 +83,10 @@ class TechnicianScreen(Screen):
         printer = self._printer if self._printer is not None else tr("technician.checking")
         self.printer.setText(f"{tr('technician.printer')}: {printer}")
         self.jobs.setText(tr("technician.jobs", n=self._jobs) if self._jobs is not None else "")
+        lines = [f"{service}: {why}" for service, why in sorted(self._unavailable.items())]
+        heading = tr("technician.unavailable")
+        self.unavailable.setText("\n".join([heading, *lines]) if lines else "")
+        self.unavailable.setVisible(bool(lines))
         for name, btn in self.buttons.items():
             btn.setText(tr(f"technician.{name}"))
         self.exit_button.setText(tr("technician.exit"))
