@@ -61,7 +61,8 @@ bench: $(TSTAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 screenshots: $(TSTAMP)
-	QT_QPA_PLATFORM=offscreen KIOSK_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/ui/test_screenshots.py tests/kiosk/test_receipts.py
+	QT_QPA_PLATFORM=offscreen KIOSK_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/ui/test_screenshots.py \
+		tests/ui/test_form_screenshots.py tests/ui/test_keyboard.py tests/kiosk/test_receipts.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -87,8 +87,9 @@ def form_receipt(
     """The receipt of a submitted form, in the citizen's language.
 
     The answers are those of "check your answers"; the receipt's layout masks
-    the personal ones, keeping the last characters only of ID numbers. A personal
-    question left unanswered reads "Not answered": there is nothing to hide.
+    the personal ones, keeping the last characters only of ID numbers. Optional
+    questions left unanswered are left off the paper (the screen's review lists
+    them, so the citizen could still answer them).
     """
     language = form.language
     definition = form.definition
@@ -97,10 +98,11 @@ def form_receipt(
         Answer(
             item.label,
             item.shown_value,
-            personal=item.personal and item.field_id in given,
+            personal=item.personal,
             identifier=definition.field(item.field_id).kind is Kind.ID_NUMBER,
         )
         for item in form.review()
+        if item.field_id in given
     )
     return Receipt(
         reference=reference,

@@ -21,6 +21,7 @@ from ui.scanner import ScanDetector
 from ui.screens.form_page import FormPageScreen
 from ui.screens.form_review import FormReviewScreen
 from ui.screens.form_submitted import FormSubmittedScreen
+from ui.theme import FORMS_QSS
 
 if TYPE_CHECKING:
     from kiosk.station import FormOutcome, Station
@@ -39,6 +40,9 @@ class FormFlow(QObject):
         self.review = FormReviewScreen()
         self.submitted = FormSubmittedScreen(station.pack, seconds, tick_ms)
         self.keyboard = self.page.keyboard
+        sheet = FORMS_QSS.read_text(encoding="utf-8")
+        for screen in self.screens:
+            screen.setStyleSheet(sheet)
         self.scanner = ScanDetector(self)
         app = QApplication.instance()
         assert isinstance(app, QApplication)

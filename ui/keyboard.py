@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import Translator
+from ui.theme import KEYBOARD_QSS
 
 KEY_HEIGHT = 80  # px; the kiosk's smallest touch target is 64 x 64
 MIN_KEY_WIDTH = 64
@@ -95,7 +96,7 @@ ROLES = {"backspace": "symbol", "shift": "symbol", "accent": "dead", "diaeresis"
 # any other key types itself alone (and the accent is dropped).
 DEAD_KEYS = {"accent": ("\u0301", "aeioun"), "diaeresis": ("\u0308", "aeiou")}
 
-# Its colours live in the theme (ui/theme/kiosk.qss); key sizes are set in code,
+# Its colours live in ui/theme/keyboard.qss; key sizes are set in code,
 # not there: the theme's QPushButton min-height plus padding would make every key
 # 94 px tall.
 
@@ -155,6 +156,7 @@ class TouchKeyboard(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("TouchKeyboard")
+        self.setStyleSheet(KEYBOARD_QSS.read_text(encoding="utf-8"))  # wherever it is docked
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)

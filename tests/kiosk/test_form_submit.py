@@ -220,8 +220,9 @@ def test_a_spanish_submission_gets_a_spanish_receipt_and_ticket(tmp_path: Path) 
     assert "What happens next" not in receipt and "each certified copy" not in receipt
     for personal in ("D1234567", "Lucía", "Torres", "Gómez", "1988", "555"):
         assert personal not in receipt
-    # an optional personal question left empty says so; nothing is hidden behind a mask
-    assert "Nombre completo del otro padre o madre Sin respuesta" in receipt
+    # an optional question left empty is left off the paper
+    assert "Nombre completo del otro padre o madre" not in receipt
+    assert "Sin respuesta" not in receipt
     ticket_text = words(outcome.ticket.printed_to)
     assert "E001" in ticket_text and "Su número" in ticket_text
     station.close()

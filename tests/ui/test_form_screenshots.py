@@ -13,6 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_config
+from tests.helpers.pdf import decode_qr, render_page
 from tests.helpers.sample_answers import license_renewal
 from tests.ui.conftest import write_config
 from tests.ui.flow import choose_service
@@ -75,8 +76,14 @@ def test_every_wizard_screen_renders_unclipped_at_1080p(
 
     with qtbot.waitSignal(window.form_submitted, timeout=15_000) as blocker:
         qtbot.mouseClick(window.forms.review.submit_button, LEFT)
-    assert blocker.args[0] is not None
+    outcome = blocker.args[0]
+    assert outcome is not None
     snap(window, shots, f"form-submitted-{lang}")
+    # The receipt the citizen takes away: the reference read back from its QR code.
+    assert outcome.receipt.printed_to is not None
+    receipt = render_page(outcome.receipt.printed_to, dpi=203)
+    receipt.save(shots / f"receipt-form-{lang}.png")
+    assert decode_qr(receipt) == [outcome.reference]
 
 
 def test_wizard_with_keyboard_renders_unclipped_in_portrait(
