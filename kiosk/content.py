@@ -87,7 +87,12 @@ class ContentPack:
         return value.get(lang) or value[self.pack.default_language]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the wheels are): the pure-Python
+# one takes most of a station's start-up reading the forms.
+_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeBase):  # type: ignore[misc]
     """A safe loader that refuses a key written twice in one mapping: YAML keeps
     the last one silently, and the author would never learn which text won."""
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk.forms.definition import Kind
 from kiosk.forms.engine import FormSession
+from ui.keyboard import TouchKeyboard
 from ui.scanner import ScanDetector
 from ui.screens.form_page import FormPageScreen
 from ui.screens.form_review import FormReviewScreen
@@ -31,18 +32,36 @@ log = logging.getLogger(__name__)
 
 
 class FormFlow(QObject):
+    page: FormPageScreen
+    review: FormReviewScreen
+    submitted: FormSubmittedScreen
+    keyboard: TouchKeyboard
+    scanner: ScanDetector
+
     def __init__(self, window: KioskWindow, station: Station, tick_ms: int) -> None:
         super().__init__(window)
         self._window = window
         self._station = station
-        seconds = window.config.settings.kiosk.confirmation_seconds
+        self._tick_ms = tick_ms
+        self.built = False
+
+    def build(self) -> None:
+        """Make the wizard's screens (once). The window calls this just after the
+        station is ready, not before: Qt's first scroll area in a process costs a
+        tenth of a second, which "ready for a touch" need not wait for."""
+        if self.built:
+            return
+        w = self._window
+        seconds = w.config.settings.kiosk.confirmation_seconds
         self.page = FormPageScreen()
         self.review = FormReviewScreen()
-        self.submitted = FormSubmittedScreen(station.pack, seconds, tick_ms)
+        self.submitted = FormSubmittedScreen(self._station.pack, seconds, self._tick_ms)
         self.keyboard = self.page.keyboard
         sheet = FORMS_QSS.read_text(encoding="utf-8")
         for screen in self.screens:
             screen.setStyleSheet(sheet)
+            w.add_screen(screen)
+        self.keyboard.retranslate(w.translator)
         self.scanner = ScanDetector(self)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -54,8 +73,9 @@ class FormFlow(QObject):
         self.review.change.connect(self._change)
         self.review.back.connect(self._review_back)
         self.review.submit.connect(self._submit)
-        self.submitted.finished.connect(window.reset)
+        self.submitted.finished.connect(w.reset)
         self.page.page_shown.connect(self._page_changed)
+        self.built = True
 
     @property
     def screens(self) -> tuple[FormPageScreen, FormReviewScreen, FormSubmittedScreen]:
@@ -75,6 +95,7 @@ class FormFlow(QObject):
         w = self._window
         service = self._station.pack.service(service_id)
         assert service.form is not None
+        self.build()
         today = self._station.clock().astimezone(self._station.tz).date()
         w.session.form = FormSession(self._station.forms[service.form], w.session.language, today)
         w.show_screen(self.page)

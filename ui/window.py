@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the heavy modules load in attach(), after the first paint
     from printing.status import PrinterStatus
     from ui.form_flow import FormFlow
     from ui.screens.confirmation import ConfirmationScreen
+    from ui.screens.form_submitted import FormSubmittedScreen
     from ui.screens.priority import PriorityScreen
     from ui.screens.services import ServicesScreen
     from ui.screens.technician import TechnicianScreen
@@ -130,8 +131,8 @@ class KioskWindow(QWidget):
         self.confirmation = ConfirmationScreen(station.pack, seconds, self._tick_ms)
         self.technician_pin = TechnicianPinScreen()
         self.technician = TechnicianScreen(self.config.settings.station.name)
-        self.forms = FormFlow(self, station, self._tick_ms)
-        extra = (self.services, self.priority, self.confirmation, *self.forms.screens)
+        self.forms = FormFlow(self, station, self._tick_ms)  # its screens: after "ready"
+        extra = (self.services, self.priority, self.confirmation)
         for screen in (*extra, self.technician_pin, self.technician):
             screen.set_portrait(self._portrait)
             self.screens.append(screen)
@@ -157,6 +158,18 @@ class KioskWindow(QWidget):
         self.welcome.set_available(True)
         self.reset()
         self.station_ready.emit()
+        QTimer.singleShot(0, self, self.forms.build)
+
+    def add_screen(self, screen: Screen) -> None:
+        """A screen built after the station was attached (the form wizard's)."""
+        from PySide6.QtCore import Qt
+
+        screen.set_portrait(self._portrait)
+        self.screens.append(screen)
+        self.stack.addWidget(screen)
+        for text in screen.findChildren(QLabel):
+            text.setTextFormat(Qt.TextFormat.PlainText)
+        screen.retranslate(self.translator)
 
     def _check_printer(self) -> None:
         station = self.station
@@ -207,7 +220,7 @@ class KioskWindow(QWidget):
             screen.retranslate(tr)
         if self.idle_warning.isVisible():
             self.idle_warning.retranslate(tr)
-        if self.station is not None:
+        if self.station is not None and self.forms.built:
             self.forms.keyboard.retranslate(tr)
 
     def _start(self, lang: str) -> None:
@@ -281,10 +294,10 @@ class KioskWindow(QWidget):
         """A printed ticket's screen closes on its own countdown; any other screen
         (including a number that did not print) waits for the idle guard, so the
         citizen is asked before it goes and can ask for more time."""
-        counting_down = any(
-            self.current is screen and screen.counting_down
-            for screen in (self.confirmation, self.forms.submitted)
-        )
+        countdowns: list[ConfirmationScreen | FormSubmittedScreen] = [self.confirmation]
+        if self.forms.built:
+            countdowns.append(self.forms.submitted)
+        counting_down = any(self.current is s and s.counting_down for s in countdowns)
         self.watchdog.set_enabled(not counting_down and self.current is not self.welcome)
 
     def _continued(self) -> None:
@@ -303,7 +316,7 @@ class KioskWindow(QWidget):
         self.session.reset()
         for screen in self.screens:
             screen.clear()
-        if self.station is not None:
+        if self.station is not None and self.forms.built:
             self.forms.keyboard.detach()
         self.set_language(self.session.language)
         self.show_screen(self.welcome)
