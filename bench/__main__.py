@@ -27,15 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import open_kiosk, p95
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 STARTS = 9
 TICKETS = 200
 THERMAL_PRINT_S = 0.5  # an 80 mm thermal printer printing one ticket
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
 
 
 def spawn(*args: str) -> dict[str, float]:
@@ -72,25 +70,12 @@ def cold_start(config: Path) -> None:
 
 
 def tap_to_ticket(config_path: Path) -> None:
-    from PySide6.QtCore import QEventLoop, qInstallMessageHandler
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEventLoop
 
-    from kiosk.config import load_config
-    from kiosk.station import Station
     from printing.pdf import render_pdf
-    from ui.theme import apply_theme
-    from ui.window import KioskWindow
 
-    # The offscreen plugin's "does not support propagateSizeHints" would bury the figures.
-    qInstallMessageHandler(lambda *_: None)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)  # type: ignore[arg-type]
-    config = load_config(config_path)
-    station = Station.open(config)
-    window = KioskWindow(config)
-    window.attach(station)
-    window.resize(1920, 1080)
-    window.show()
+    _app, station, window = open_kiosk(config_path)
+    config = station.config
     loop = QEventLoop()
     window.ticket_shown.connect(lambda _outcome: loop.quit())
     # Services that hand out a ticket at once (a form's page turns are timed in bench/wizard.py).
@@ -108,6 +93,7 @@ def tap_to_ticket(config_path: Path) -> None:
         assert outcome is not None and outcome.printed_to is not None
         assert Path(outcome.printed_to).stat().st_size > 0
     # Floor: only render and write the same document, no store, no screen.
+    assert outcome is not None
     document = outcome.document
     floor_runs = []
     for i in range(TICKETS):
@@ -201,7 +187,7 @@ def main() -> int:
         )
         cold_start(config)
         tap_to_ticket(config)
-        page_turns(config, p95)
+        page_turns(config)
         escpos_ticket(config)
         pack_load()
     return 0

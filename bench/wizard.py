@@ -15,26 +15,16 @@ import statistics
 import time
 from pathlib import Path
 
+from bench.common import open_kiosk, p95
+
 ROUNDS = 10
 FRAME_S = 1 / 60
 
 
-def page_turns(config_path: Path, p95: object) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    from kiosk.config import load_config
-    from kiosk.station import Station
+def page_turns(config_path: Path) -> None:
     from tests.helpers.sample_answers import SAMPLE_SERVICES
-    from ui.window import KioskWindow
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    config = load_config(config_path)
-    station = Station.open(config)
-    window = KioskWindow(config)
-    window.attach(station)
-    window.resize(1920, 1080)
-    window.show()
+    app, station, window = open_kiosk(config_path)
     turns: list[float] = []
     floor: list[float] = []
     today = dt.datetime.now(station.tz).date()
@@ -66,7 +56,7 @@ def page_turns(config_path: Path, p95: object) -> None:
             assert window.current is window.forms.review, "a sample answer was refused"
     window.worker.wait_idle()
     station.close()
-    med, high = statistics.median(turns), p95(turns)  # type: ignore[operator]
+    med, high = statistics.median(turns), p95(turns)
     base = statistics.median(floor)
     print(f"wizard page turns over {len(turns)} pages (3 sample forms, en + es)")
     print(f"  median {med * 1000:5.1f} ms   p95 {high * 1000:5.1f} ms")

@@ -16,9 +16,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from kiosk.forms.definition import Kind
+from kiosk.print_queue import JobOutcome
 from kiosk.receipts import Answer, Receipt
 from kiosk.station import FormOutcome
 from kiosk.submissions import ensure_complete, submit_in
+from offline_cache.models import Submission
 
 if TYPE_CHECKING:
     from kiosk.content import ContentPack, Service
@@ -43,6 +45,11 @@ def submit_form(
     ensure_complete(form)
     now = station.clock()
     with station.transaction() as session:
+        stored = session.get(Submission, form.submission_id)
+        if stored is not None:  # Submit again after an answer that never arrived
+            log.warning("form %s already stored as %s", form.definition.id, stored.reference)
+            already = JobOutcome("", printed=False, error="already submitted")
+            return FormOutcome(stored.id, stored.reference, already, None)
         queued = (
             station.queue_ticket(session, service.id, form.language, priority)
             if service.ticket_after_form
@@ -63,7 +70,7 @@ def submit_form(
         receipt_job = station.queue_receipt(session, receipt)
     # Committed: now print, the ticket first (the citizen needs the number), then the receipt.
     ticket = station.print_ticket(queued) if queued else None
-    printed = station.print_queue.print_job(receipt_job)
+    printed = station.print_stored(receipt_job)
     if printed.printed:
         log.info("form %s submitted as %s, receipt printed", form.definition.id, receipt.reference)
     else:

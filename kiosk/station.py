@@ -177,7 +177,7 @@ class Station:
     def print_ticket(self, queued: QueuedTicket) -> TicketOutcome:
         """Print a committed ticket; a printer fault is reported, never raised."""
         ticket = queued.ticket
-        job = self.print_queue.print_job(queued.job_id)
+        job = self.print_stored(queued.job_id)
         if job.printed:
             log.info("ticket %s issued and printed", ticket.label)
         else:
@@ -190,6 +190,16 @@ class Station:
             printed_to=job.printed_to,
             job_id=queued.job_id,
         )
+
+    def print_stored(self, job_id: str) -> JobOutcome:
+        """Print a committed job. Whatever goes wrong now (the printer, or the store
+        while the job is marked) is reported, never raised: what the citizen was
+        promised is already stored, and must not be shown to them as lost."""
+        try:
+            return self.print_queue.print_job(job_id)
+        except Exception as exc:  # the store itself, mid-print: the job waits for a retry
+            log.error("print job %s stored but not printed: %s", job_id, type(exc).__name__)
+            return JobOutcome(job_id, printed=False, error=type(exc).__name__)
 
     def check_printer(self) -> PrinterStatus:
         """Ask the printer how it is; if it is ready, send what it held back.

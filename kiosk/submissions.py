@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -85,7 +84,7 @@ def submit_in(
     definition = form.definition
     reference = _unused_reference(session, agency_id)
     submission = Submission(
-        id=str(uuid.uuid4()),
+        id=form.submission_id,
         reference=reference,
         form_id=definition.id,
         form_version=definition.version,

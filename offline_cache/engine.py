@@ -51,6 +51,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     Raises :class:`StoreError` for a URL that cannot be used (unknown driver,
     a folder for the SQLite file that cannot be created).
     """
+    # A failed statement's message never carries its values: they are citizens'
+    # answers, and error messages end up in logs.
+    kwargs.setdefault("hide_parameters", True)
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() != "sqlite":

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from kiosk.forms.definition import FormDefinition, FormField, Kind
 from kiosk.forms.validation import ADDRESS_PARTS, DEFAULT_MAX_LENGTH
 from kiosk.i18n import Translator
+from ui.touch import restyle
 from ui.widgets import label
 
 TextInput = QLineEdit | QPlainTextEdit
@@ -74,8 +75,7 @@ class Option(QAbstractButton):
     def _show_state(self, checked: bool) -> None:
         self.mark.setText(self._marks[checked])
         self.setProperty("selected", "true" if checked else "false")
-        self.style().unpolish(self)
-        self.style().polish(self)
+        restyle(self)
 
     def sizeHint(self) -> QSize:
         layout = self.layout()
@@ -142,9 +142,7 @@ class FieldEditor(QFrame):
             return  # no change of state: no restyling (it is done on every page turn)
         self.error.setVisible(bool(message))
         self.setProperty("error", "true" if message else "false")
-        for widget in (self, *self.text_inputs()):  # the boxes turn red too
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        restyle(self, *self.text_inputs())  # the boxes turn red too
 
     def text_inputs(self) -> list[TextInput]:
         """The boxes the on-screen keyboard types into (none for choices)."""
@@ -156,7 +154,8 @@ class FieldEditor(QFrame):
     def set_raw(self, raw: object) -> None:
         raise NotImplementedError
 
-    def focus_input(self) -> None:
+    def focus_input(self, part: str | None = None) -> None:
+        """Put the focus in the answer box (``part``: one box of several, if named)."""
         inputs = self.text_inputs()
         target: QWidget = inputs[0] if inputs else self
         target.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -174,8 +173,7 @@ class TextEditor(FieldEditor):
         self.input.setObjectName(f"input-{field.id}")
         self.input.setProperty("keyboard", self.keyboard_layout)
         self.input.setMaxLength(field.max_length or DEFAULT_MAX_LENGTH.get(field.kind, 200))
-        self.input.textEdited.connect(self._emit)
-        self.input.textChanged.connect(self._emit)  # a scan sets the text without editing
+        self.input.textChanged.connect(self._emit)  # typing, and a scan setting the text
         self.box.addWidget(self.input)
 
     def retranslate(self, tr: Translator) -> None:
@@ -254,6 +252,13 @@ class PartsEditor(FieldEditor):
 
     def text_inputs(self) -> list[TextInput]:
         return list(self.parts.values())
+
+    def focus_input(self, part: str | None = None) -> None:
+        box = self.parts.get(part or "")
+        if box is None:
+            super().focus_input()
+        else:
+            box.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _texts(self) -> dict[str, str]:
         return {part: box.text().strip() for part, box in self.parts.items()}

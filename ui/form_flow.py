@@ -75,6 +75,7 @@ class FormFlow(QObject):
         self.review.submit.connect(self._submit)
         self.submitted.finished.connect(w.reset)
         self.page.page_shown.connect(self._page_changed)
+        self.page.questions_changed.connect(self._aim_scanner)
         self.built = True
 
     @property
@@ -103,31 +104,47 @@ class FormFlow(QObject):
 
     # --- moving ---------------------------------------------------------------------
 
+    def clear(self) -> None:
+        """Forget the citizen's form on every screen, the keyboard and the scanner
+        (the window's reset, Back on the first page, and after submitting)."""
+        if not self.built:
+            return
+        self.keyboard.detach()
+        self.scanner.set_target(None)
+        self.page.clear()
+        self.review.clear()
+
     def _page_changed(self) -> None:
-        """After every page turn: the keyboard follows focus; a scan fills this page's ID."""
+        """After every page turn: the keyboard comes up for the first box."""
         form = self._window.session.form
-        target = None
         if form is not None and not form.at_review and self._window.current is self.page:
-            for editor in self.page.editors():
-                if editor.field.kind is Kind.ID_NUMBER and editor.isVisibleTo(self.page):
-                    target = editor.text_inputs()[0]
-                    break
             first = next((e for e in self.page.editors() if e.isVisibleTo(self.page)), None)
             if first is not None and first.text_inputs():
-                first.focus_input()  # the keyboard comes up for the first box
+                first.focus_input()
             else:
                 self.keyboard.detach()
         else:
             self.keyboard.detach()
-        self.scanner.set_target(target if isinstance(target, QLineEdit) else None)
+        self._aim_scanner()
+
+    def _aim_scanner(self) -> None:
+        """A scan fills the ID question on screen (again after every answer: one may
+        show or hide it), or nothing off the form's pages."""
+        target = None
+        form = self._window.session.form
+        if form is not None and not form.at_review and self._window.current is self.page:
+            for editor in self.page.editors():
+                if editor.field.kind is Kind.ID_NUMBER and editor.isVisibleTo(self.page):
+                    box = editor.text_inputs()[0]
+                    target = box if isinstance(box, QLineEdit) else None
+                    break
+        self.scanner.set_target(target)
 
     def _left_form(self) -> None:
         """Back on the first page: the answers go, the citizen chooses again."""
         w = self._window
         w.session.form = None
-        self.page.clear()
-        self.keyboard.detach()
-        self.scanner.set_target(None)
+        self.clear()
         w.show_screen(w.services)
 
     def _show_review(self) -> None:
@@ -159,6 +176,18 @@ class FormFlow(QObject):
         w = self._window
         form, service_id = w.session.form, w.session.service_id
         assert form is not None and service_id is not None
+        errors = form.errors()
+        if errors:  # e.g. an answer emptied while changing it, then Back: show where
+            page = next(
+                p
+                for p in form.visible_pages
+                if any(f.id == errors[0].field_id for f in form.visible_fields(p))
+            )
+            form.go_to(page.id)
+            w.show_screen(self.page)
+            self.page.open(form, w.translator)
+            self.page.go_next()  # the same page again, with its errors shown
+            return
         priority = bool(w.session.priority)
         generation = w.generation
         self.review.set_busy(True)
@@ -176,8 +205,7 @@ class FormFlow(QObject):
         if generation != w.generation:
             return
         w.session.form = None  # stored: nothing of it needs to stay in memory
-        self.page.clear()
-        self.review.clear()
+        self.clear()
         w.idle_warning.stop()
         self.submitted.show_outcome(service_id, outcome)
         self.submitted.retranslate(w.translator)
@@ -191,7 +219,8 @@ class FormFlow(QObject):
         w = self._window
         if generation != w.generation:
             return
-        log.error("a form could not be submitted", exc_info=exc)
+        # The type only: a store error's text can quote what was being written.
+        log.error("a form could not be stored (%s); its answers stay on screen", type(exc).__name__)
         self.review.show_failure()
         w.header.setEnabled(True)
         w.arm_idle_guard()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
@@ -80,6 +81,9 @@ class ScanDetector(QObject):
             or not isinstance(event, QKeyEvent)
             or not _is_focus(watched)
         ):
+            return False
+        if not (shiboken6.isValid(self._target) and self._target.isVisible()):
+            self.set_target(None)  # its page went away: scans are ordinary typing again
             return False
         text = event.text()
         if not text:

@@ -316,8 +316,8 @@ class KioskWindow(QWidget):
         self.session.reset()
         for screen in self.screens:
             screen.clear()
-        if self.station is not None and self.forms.built:
-            self.forms.keyboard.detach()
+        if self.station is not None:
+            self.forms.clear()
         self.set_language(self.session.language)
         self.show_screen(self.welcome)
         self.was_reset.emit()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import datetime
 import math
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -65,7 +66,10 @@ class FormSession:
     def __init__(self, definition: FormDefinition, language: str, today: datetime.date) -> None:
         self.definition = definition
         self.language = language  # may change mid-form: the citizen can switch language
-        self.today = today
+        self._today = today
+        # Made here, once: the submission's id and its idempotency key with the agency
+        # forever, so pressing Submit again can never store (or send) the form twice.
+        self.submission_id = str(uuid.uuid4())
         self._raw: dict[str, object] = {}
         for field in definition.fields:
             if field.default is not None:
@@ -76,6 +80,11 @@ class FormSession:
         self._changing = False
         walk = self._walk()
         self._index: int | None = walk.pages[0] if walk.pages else None
+
+    @property
+    def today(self) -> datetime.date:
+        """The date the form's rules are judged against (fixed for the session)."""
+        return self._today
 
     # --- where the citizen is ---------------------------------------------------------
 
@@ -98,7 +107,7 @@ class FormSession:
         page = page or self.current_page
         if page is None:
             return []
-        return self._walk().fields.get(self.definition.pages.index(page), [])
+        return list(self._walk().fields.get(self.definition.pages.index(page), []))
 
     def progress(self) -> tuple[int, int]:
         """(step, steps) for the step indicator; the review is the step after the last page."""

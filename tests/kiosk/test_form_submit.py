@@ -22,6 +22,7 @@ from kiosk.station import Station
 from kiosk.submissions import SubmitError
 from offline_cache.models import OutboxEntry, PrintJob, Submission, Ticket
 from tests.helpers.pdf import decode_qr, pdf_text, render_page
+from tests.helpers.sample_answers import street_problem
 from tests.kiosk.forms.test_sample_forms import RECORD, walk
 
 START = dt.datetime(2025, 6, 16, 15, 41, tzinfo=dt.UTC)  # 10:41 in Chicago
@@ -38,14 +39,7 @@ LICENSE: dict[str, Any] = {
     "corrective_lenses": False,
     "declaration": True,
 }
-POTHOLE: dict[str, Any] = {
-    "problem_type": "pothole",
-    "pothole_size": "large",
-    "in_bike_lane": True,
-    "location_type": "address",
-    "street_address": "1200 Main St",
-    "wants_updates": False,
-}
+POTHOLE: dict[str, Any] = street_problem(dt.date(2026, 1, 1))  # it asks no dates
 STREETLIGHT: dict[str, Any] = {
     **POTHOLE,
     "problem_type": "streetlight",
@@ -300,3 +294,28 @@ def test_a_store_failure_midway_leaves_no_ticket_no_submission_and_no_print_job(
     assert spooled(station) == []
     # the ticket number taken inside the failed transaction was given back
     assert station.issue_ticket("license-renewal", "en").ticket.label == "A001"
+
+
+def test_a_store_fault_while_printing_keeps_the_form_and_submit_again_stores_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    station = open_station(tmp_path)
+    with station.engine.begin() as conn:  # the store fails once the form is committed
+        conn.execute(
+            text(
+                "CREATE TRIGGER jam BEFORE UPDATE ON print_jobs "
+                "BEGIN SELECT RAISE(ABORT, 'database is locked'); END"
+            )
+        )
+    form = filled(station, "driver-license-renewal", "en", LICENSE)
+
+    outcome = station.submit_form("license-renewal", form)  # reported, not raised
+
+    assert outcome.ticket is not None and not outcome.ticket.printed
+    assert not outcome.receipt.printed
+    (submission,) = rows(station, Submission)
+    assert (submission.id, submission.reference) == (form.submission_id, outcome.reference)
+    again = station.submit_form("license-renewal", form)  # the citizen presses Submit again
+    assert (again.submission_id, again.reference) == (submission.id, outcome.reference)
+    assert [len(rows(station, model)) for model in (Submission, OutboxEntry, Ticket)] == [1, 1, 1]
+    station.close()

@@ -144,3 +144,83 @@ def test_a_printer_fault_keeps_the_reference_on_screen_and_the_form_stored(
         stored = session.scalars(select(Submission)).one()
     assert stored.reference == outcome.reference
     assert json.loads(stored.answers)["license_number"] == "D1234567"
+
+
+def every_text(window: KioskWindow) -> list[str]:
+    """Every string held by any label, button or box of the window, shown or hidden."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit
+
+    texts = [w.text() for w in window.findChildren(QLabel) + window.findChildren(QLineEdit)]
+    texts += [w.text() for w in window.findChildren(QAbstractButton)]
+    texts += [w.toPlainText() for w in window.findChildren(QPlainTextEdit)]
+    texts += [w.accessibleName() for w in window.findChildren(QAbstractButton)]
+    return [t for t in texts if t]
+
+
+def test_leaving_a_reviewed_form_leaves_no_answer_in_any_widget_and_a_later_scan_goes_nowhere(
+    qtbot: QtBot, make_window: Callable[..., KioskWindow], tmp_path: Path
+) -> None:
+    window = make_window(load_config(write_config(tmp_path)))
+    start(qtbot, window, "en", "license-renewal")
+    walk(qtbot, window, license_renewal(dt.date.today()))
+    assert window.current is window.forms.review
+    assert any("Núñez" in text for text in every_text(window))
+
+    qtbot.mouseClick(window.header.start_over_button, LEFT)
+
+    leftovers = [t for t in every_text(window) if any(a in t for a in ("Núñez", "D1234567"))]
+    assert leftovers == []
+    window.welcome.setFocus()
+    qtbot.keyClicks(window.welcome, "D7777777")  # a scanner fired at the welcome screen
+    qtbot.keyClick(window.welcome, Qt.Key.Key_Return)
+    start(qtbot, window, "en", "license-renewal")  # nothing of it reached the next form
+    assert window.forms.page.editor("license_number").raw() == ""
+
+
+def test_an_answer_emptied_while_changing_it_is_asked_again_instead_of_failing_to_save(
+    qtbot: QtBot, make_window: Callable[..., KioskWindow], tmp_path: Path
+) -> None:
+    window = make_window(load_config(write_config(tmp_path)))
+    start(qtbot, window, "en", "report-pothole")
+    walk(qtbot, window, street_problem(dt.date.today()))
+    review, page = window.forms.review, window.forms.page
+    qtbot.mouseClick(review.change_buttons["street_address"], LEFT)
+    fill_page(qtbot, window, {"street_address": ""})
+    qtbot.mouseClick(page.back_button, LEFT)  # back to the review without Continue
+    assert window.current is review
+
+    qtbot.mouseClick(review.submit_button, LEFT)
+
+    assert window.current is page
+    assert page.editor("street_address").error.text() == Translator("en")("forms.error.required")
+    assert page.summary.isVisible()
+    assert window.station is not None
+    with Session(window.station.engine) as session:
+        assert session.scalars(select(Submission)).all() == []
+
+
+def test_a_store_fault_writes_no_answer_to_the_log(
+    qtbot: QtBot,
+    make_window: Callable[..., KioskWindow],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    window = make_window(load_config(write_config(tmp_path)))
+    start(qtbot, window, "en", "license-renewal")
+    walk(qtbot, window, license_renewal(dt.date.today()))
+    assert window.station is not None
+    with window.station.engine.begin() as conn:  # the insert itself fails, quoting its row
+        conn.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE INSERT ON submissions "
+                "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+            )
+        )
+
+    with qtbot.waitSignal(window.form_submitted, timeout=15_000) as blocker:
+        qtbot.mouseClick(window.forms.review.submit_button, LEFT)
+
+    assert blocker.args == [None]
+    assert "could not be stored" in caplog.text
+    for personal in ("D1234567", "Lucía", "Núñez", "1980-02-03", "Oak Ave", "555"):
+        assert personal not in caplog.text

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
 from ui.screens import Screen
 from ui.ticket_preview import TicketPreview
+from ui.touch import Countdown, set_status
 from ui.widgets import button, label
 
 if TYPE_CHECKING:
@@ -29,14 +30,12 @@ class ConfirmationScreen(Screen):
         super().__init__()
         self.setObjectName("ConfirmationScreen")
         self._pack = pack
-        self._seconds = seconds
-        self._left = seconds
         self._outcome: TicketOutcome | None = None
         self._failed = False
         self._tr: Translator | None = None
-        self.timer = QTimer(self)
-        self.timer.setInterval(tick_ms)
-        self.timer.timeout.connect(self._tick)
+        self.countdown_timer = Countdown(seconds, tick_ms, self)
+        self.countdown_timer.ticked.connect(self._ticked)
+        self.countdown_timer.finished.connect(self.finished)
 
         page = QVBoxLayout(self)
         page.setContentsMargins(60, 30, 60, 30)
@@ -67,7 +66,7 @@ class ConfirmationScreen(Screen):
         self.done_button = button(variant="primary", name="done")
         self.done_button.setMinimumWidth(320)
         self.done_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.done_button.clicked.connect(self._finish)
+        self.done_button.clicked.connect(self.countdown_timer.finish)
         bottom.addWidget(self.countdown)
         bottom.addStretch(1)
         bottom.addWidget(self.done_button)
@@ -95,7 +94,7 @@ class ConfirmationScreen(Screen):
 
     @property
     def counting_down(self) -> bool:
-        return self.timer.isActive()
+        return self.countdown_timer.active
 
     def show_outcome(self, outcome: TicketOutcome) -> None:
         """Show the ticket. A printed one closes after a countdown; a number that
@@ -103,11 +102,10 @@ class ConfirmationScreen(Screen):
         asks), because it is their only record of their place in line."""
         self._outcome, self._failed = outcome, False
         self.preview.set_document(outcome.document)
-        self._left = self._seconds
         if outcome.printed:
-            self.timer.start()
+            self.countdown_timer.start()
         else:
-            self.timer.stop()
+            self.countdown_timer.stop()
         if self._tr:
             self.retranslate(self._tr)
 
@@ -115,7 +113,7 @@ class ConfirmationScreen(Screen):
         """No ticket could be issued (the store is unavailable): send them to the desk."""
         self._outcome, self._failed = None, True
         self.preview.set_document(None)
-        self.timer.stop()
+        self.countdown_timer.stop()
         if self._tr:
             self.retranslate(self._tr)
 
@@ -124,8 +122,8 @@ class ConfirmationScreen(Screen):
         outcome = self._outcome
         ticket = outcome.ticket if outcome else None
         self.done_button.setText(tr("confirm.done"))
-        self.countdown.setText(tr.plural("confirm.closing", self._left))
-        self.countdown.setVisible(self.timer.isActive())
+        self.countdown.setText(tr.plural("confirm.closing", self.countdown_timer.left))
+        self.countdown.setVisible(self.countdown_timer.active)
         self.caption.setText(tr("confirm.your_number") if ticket else "")
         self.number.setText(ticket.label if ticket else "")
         self.service.setText(
@@ -149,27 +147,16 @@ class ConfirmationScreen(Screen):
             self._set_status(tr("confirm.print_failed"), fault=True)
 
     def _set_status(self, text: str, *, fault: bool) -> None:
-        self.status.setText(text)
+        set_status(self.status, text, fault=fault)
         self.status.setVisible(bool(text))
-        self.status.setProperty("fault", "true" if fault else "false")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
 
-    def _tick(self) -> None:
-        self._left -= 1
-        if self._left <= 0:
-            self._finish()
-        elif self._tr:
-            self.countdown.setText(self._tr.plural("confirm.closing", self._left))
-
-    def _finish(self) -> None:
-        self.timer.stop()
-        self.finished.emit()
+    def _ticked(self, left: int) -> None:
+        if self._tr:
+            self.countdown.setText(self._tr.plural("confirm.closing", left))
 
     def clear(self) -> None:
-        self.timer.stop()
+        self.countdown_timer.stop()
         self._outcome, self._failed = None, False
-        self._left = self._seconds
         self.preview.set_document(None)
         for widget in (self.number, self.caption, self.service, self.ahead, self.wait, self.status):
             widget.clear()

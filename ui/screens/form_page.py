@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from kiosk.i18n import Translator
 from ui.form_fields import FieldEditor, make_editor
 from ui.keyboard import TouchKeyboard
 from ui.screens import Screen
+from ui.touch import touch_scroll_area
 from ui.widgets import button, label
 
 TRACK, DONE = "#dfe1e2", "#0b3d91"  # the theme's light grey and navy
@@ -81,10 +80,16 @@ class ErrorSummary(QFrame):
         self.entries: list[QPushButton] = []
         self.hide()
 
-    def show_errors(self, errors: list[FieldError], tr: Translator) -> None:
+    def clear_errors(self) -> None:
+        """No entries left behind: a message can quote an answer (a date, a number)."""
         for entry in self.entries:
             entry.deleteLater()
         self.entries = []
+        self.setAccessibleName("")
+        self.hide()
+
+    def show_errors(self, errors: list[FieldError], tr: Translator) -> None:
+        self.clear_errors()
         self.title.setText(tr("wizard.problem_title"))
         for error in errors:
             entry = button(error.message, variant="link", name=f"summary-{error.field_id}")
@@ -99,6 +104,7 @@ class FormPageScreen(Screen):
     left_form = Signal()  # Back on the first page
     reached_review = Signal()  # Continue on the last page, or Back while changing an answer
     page_shown = Signal()  # a page (another, or the same one again) was put on screen
+    questions_changed = Signal()  # an answer showed or hid a question on the page
 
     def __init__(self) -> None:
         super().__init__()
@@ -127,13 +133,6 @@ class FormPageScreen(Screen):
         top.addWidget(self.progress, 1)
         body.addLayout(top)
 
-        self.scroller = QScrollArea()
-        self.scroller.setObjectName("FormScroll")
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # A finger swipe scrolls (touch events only: a tap on a choice stays a tap).
-        QScroller.grabGesture(self.scroller.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.content = QWidget()
         self.content.setObjectName("FormContent")
         self.pages_box = QVBoxLayout(self.content)
@@ -147,7 +146,7 @@ class FormPageScreen(Screen):
         for widget in (self.summary, self.form_title, self.title, self.help):
             self.pages_box.addWidget(widget)
         self.pages_box.addStretch(1)
-        self.scroller.setWidget(self.content)
+        self.scroller = touch_scroll_area(self.content)
         body.addWidget(self.scroller, 1)
 
         bar = QHBoxLayout()
@@ -209,7 +208,7 @@ class FormPageScreen(Screen):
             editor.blockSignals(False)
             editor.set_error(None)
         self._errors = []
-        self.summary.hide()
+        self.summary.clear_errors()
         self._refresh()
         self.scroller.verticalScrollBar().setValue(0)
         self.retranslate_page()
@@ -239,10 +238,12 @@ class FormPageScreen(Screen):
             self.show_page()
 
     def focus_field(self, field_id: str) -> None:
+        """Go to a question (from the summary): to the wrong box of an address."""
+        part = next((e.part for e in self._errors if e.field_id == field_id), None)
         for editor in self.editors():
             if editor.field_id == field_id:
                 self.show_question(editor)
-                editor.focus_input()
+                editor.focus_input(part)
 
     def show_question(self, widget: QWidget) -> None:
         """Scroll so the question holding ``widget`` shows from its label down."""
@@ -296,7 +297,7 @@ class FormPageScreen(Screen):
         self._drop_views()
         self.form = None
         self._errors = []
-        self.summary.hide()
+        self.summary.clear_errors()
 
     # --- inside ---------------------------------------------------------------------
 
@@ -342,11 +343,15 @@ class FormPageScreen(Screen):
         form = self.form
         assert form is not None
         shown = self._shown_ids()
+        changed = False
         for editor in self.editors():
             wanted = editor.field_id in shown
             if editor.isHidden() == wanted:
                 editor.setVisible(wanted)
+                changed = True
         self._show_progress()
+        if changed:
+            self.questions_changed.emit()
 
     def _show_progress(self) -> None:
         form, tr = self.form, self._tr

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +20,7 @@ from PySide6.QtWidgets import (
 from kiosk.forms.engine import FormSession
 from kiosk.i18n import Translator
 from ui.screens import Screen
+from ui.touch import set_status, touch_scroll_area
 from ui.widgets import button, label
 
 
@@ -47,13 +45,6 @@ class FormReviewScreen(Screen):
         for widget in (self.form_title, self.title, self.hint, self.status):
             layout.addWidget(widget)
 
-        self.scroller = QScrollArea()
-        self.scroller.setObjectName("FormScroll")
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # A finger swipe scrolls (touch events only: a tap on a choice stays a tap).
-        QScroller.grabGesture(self.scroller.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.rows_widget = QWidget()
         self.rows_widget.setObjectName("FormContent")
         self.rows = QGridLayout(self.rows_widget)
@@ -61,7 +52,7 @@ class FormReviewScreen(Screen):
         self.rows.setVerticalSpacing(6)
         self.rows.setColumnStretch(0, 2)
         self.rows.setColumnStretch(1, 3)
-        self.scroller.setWidget(self.rows_widget)
+        self.scroller = touch_scroll_area(self.rows_widget)
         layout.addWidget(self.scroller, 1)
 
         bar = QHBoxLayout()
@@ -100,10 +91,7 @@ class FormReviewScreen(Screen):
         self._show_status(self._tr("wizard.submit_failed"), fault=True)
 
     def _show_status(self, text: str, *, fault: bool) -> None:
-        self.status.setText(text)
-        self.status.setProperty("fault", "true" if fault else "false")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_status(self.status, text, fault=fault)
         self.status.show()
 
     def retranslate(self, tr: Translator) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
 from ui.screens import Screen
+from ui.touch import Countdown, set_status
 from ui.widgets import button, label
 
 if TYPE_CHECKING:
@@ -29,14 +30,12 @@ class FormSubmittedScreen(Screen):
         super().__init__()
         self.setObjectName("FormSubmittedScreen")
         self._pack = pack
-        self._seconds = seconds
-        self._left = seconds
         self._outcome: FormOutcome | None = None
         self._service_id: str | None = None
         self._tr: Translator | None = None
-        self.timer = QTimer(self)
-        self.timer.setInterval(tick_ms)
-        self.timer.timeout.connect(self._tick)
+        self.countdown_timer = Countdown(seconds, tick_ms, self)
+        self.countdown_timer.ticked.connect(self._ticked)
+        self.countdown_timer.finished.connect(self.finished)
 
         page = QVBoxLayout(self)
         page.setContentsMargins(80, 30, 80, 30)
@@ -65,7 +64,7 @@ class FormSubmittedScreen(Screen):
         self.done_button = button(variant="primary", name="submitted-done")
         self.done_button.setMinimumWidth(320)
         self.done_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.done_button.clicked.connect(self._finish)
+        self.done_button.clicked.connect(self.countdown_timer.finish)
         bottom.addWidget(self.countdown)
         bottom.addStretch(1)
         bottom.addWidget(self.done_button)
@@ -73,17 +72,16 @@ class FormSubmittedScreen(Screen):
 
     @property
     def counting_down(self) -> bool:
-        return self.timer.isActive()
+        return self.countdown_timer.active
 
     def show_outcome(self, service_id: str, outcome: FormOutcome) -> None:
         """Everything printed: close after a countdown; anything missing: wait for Done."""
         self._service_id, self._outcome = service_id, outcome
-        self._left = self._seconds
         all_printed = outcome.receipt.printed and (outcome.ticket is None or outcome.ticket.printed)
         if all_printed:
-            self.timer.start()
+            self.countdown_timer.start()
         else:
-            self.timer.stop()
+            self.countdown_timer.stop()
         if self._tr is not None:
             self.retranslate(self._tr)
 
@@ -91,8 +89,8 @@ class FormSubmittedScreen(Screen):
         self._tr = tr
         self.title.setText(tr("wizard.submitted_title"))
         self.done_button.setText(tr("confirm.done"))
-        self.countdown.setText(tr.plural("confirm.closing", self._left))
-        self.countdown.setVisible(self.timer.isActive())
+        self.countdown.setText(tr.plural("confirm.closing", self.countdown_timer.left))
+        self.countdown.setVisible(self.countdown_timer.active)
         outcome = self._outcome
         if outcome is None or self._service_id is None:
             return
@@ -103,7 +101,7 @@ class FormSubmittedScreen(Screen):
         self.reference.setText(outcome.reference)
         receipt_ok = outcome.receipt.printed
         key = "wizard.receipt_printed" if receipt_ok else "wizard.receipt_failed"
-        _set_status(self.receipt_status, tr(key), fault=not receipt_ok)
+        set_status(self.receipt_status, tr(key), fault=not receipt_ok)
         issued = outcome.ticket
         for widget in (self.ticket_caption, self.ticket, self.ticket_line, self.ticket_status):
             widget.setVisible(issued is not None)
@@ -117,32 +115,17 @@ class FormSubmittedScreen(Screen):
                 + tr.wait(ticket.estimated_wait_minutes)
             )
             key = "confirm.printed" if issued.printed else "confirm.print_failed"
-            _set_status(self.ticket_status, tr(key), fault=not issued.printed)
+            set_status(self.ticket_status, tr(key), fault=not issued.printed)
 
-    def _tick(self) -> None:
-        self._left -= 1
-        if self._left <= 0:
-            self._finish()
-        elif self._tr is not None:
-            self.countdown.setText(self._tr.plural("confirm.closing", self._left))
-
-    def _finish(self) -> None:
-        self.timer.stop()
-        self.finished.emit()
+    def _ticked(self, left: int) -> None:
+        if self._tr is not None:
+            self.countdown.setText(self._tr.plural("confirm.closing", left))
 
     def clear(self) -> None:
-        self.timer.stop()
+        self.countdown_timer.stop()
         self._outcome = None
         self._service_id = None
-        self._left = self._seconds
         for widget in (self.body, self.reference, self.ticket, self.ticket_line):
             widget.clear()
         for widget in (self.receipt_status, self.ticket_status):
             widget.clear()
-
-
-def _set_status(widget: QLabel, text: str, *, fault: bool) -> None:
-    widget.setText(text)
-    widget.setProperty("fault", "true" if fault else "false")
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
