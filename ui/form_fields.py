@@ -11,9 +11,7 @@ a target a finger can hit.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QButtonGroup,
     QFrame,
     QGridLayout,
@@ -21,8 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QStyle,
-    QStyleOption,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,8 +42,13 @@ KEYBOARD = {
 MARKS = {False: ("\u25cb", "\u25c9"), True: ("\u2610", "\u2611")}  # radio, check box
 
 
-class Option(QAbstractButton):
-    """A whole-row touch target: a mark (radio or check box) and a wrapping label."""
+class Option(QPushButton):
+    """A whole-row touch target: a mark (radio or check box) and a wrapping label.
+
+    A QPushButton with no text of its own, so its frame is drawn by Qt (no Python
+    ``paintEvent`` on every repaint of a page full of choices); the labels in its
+    layout carry the mark and the text.
+    """
 
     def __init__(self, value: object, multiple: bool, name: str) -> None:
         super().__init__()
@@ -91,12 +93,6 @@ class Option(QAbstractButton):
     def heightForWidth(self, width: int) -> int:
         layout = self.layout()
         return layout.totalHeightForWidth(width) if layout is not None else -1
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        option = QStyleOption()
-        option.initFrom(self)
-        painter = QPainter(self)
-        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
 
 
 class FieldEditor(QFrame):

@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk.forms.definition import Kind
@@ -115,16 +115,10 @@ class FormFlow(QObject):
         self.review.clear()
 
     def _page_changed(self) -> None:
-        """After every page turn: the keyboard comes up for the first box."""
-        form = self._window.session.form
-        if form is not None and not form.at_review and self._window.current is self.page:
-            first = next((e for e in self.page.editors() if e.isVisibleTo(self.page)), None)
-            if first is not None and first.text_inputs():
-                first.focus_input()
-            else:
-                self.keyboard.detach()
-        else:
-            self.keyboard.detach()
+        """After every page turn: the citizen sees the whole page first; the keyboard
+        comes up when they touch a box (it would cover half of the page's questions)."""
+        self.keyboard.detach()
+        self.page.setFocus(Qt.FocusReason.OtherFocusReason)
         self._aim_scanner()
 
     def _aim_scanner(self) -> None:
