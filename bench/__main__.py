@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import open_kiosk, p95
+from bench.common import close_kiosk, open_kiosk, p95
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -74,7 +74,7 @@ def tap_to_ticket(config_path: Path) -> None:
 
     from printing.pdf import render_pdf
 
-    _app, station, window = open_kiosk(config_path)
+    app, station, window = open_kiosk(config_path)
     config = station.config
     loop = QEventLoop()
     window.ticket_shown.connect(lambda _outcome: loop.quit())
@@ -100,9 +100,7 @@ def tap_to_ticket(config_path: Path) -> None:
         started = time.perf_counter()
         (config.spool_dir / f"floor-{i}.pdf").write_bytes(render_pdf(document))
         floor_runs.append(time.perf_counter() - started)
-    assert window.worker is not None
-    window.worker.wait_idle()
-    station.close()
+    close_kiosk(app, station, window)
     med, high = statistics.median(taps), p95(taps)
     floor = statistics.median(floor_runs)
     print(f"tap-to-ticket over {TICKETS} tickets (press -> stored -> PDF on disk -> on screen)")

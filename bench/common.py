@@ -40,3 +40,15 @@ def open_kiosk(config_path: Path) -> tuple[QApplication, Station, KioskWindow]:
     window.resize(1920, 1080)
     window.show()
     return app, station, window
+
+
+def close_kiosk(app: QApplication, station: Station, window: KioskWindow) -> None:
+    """Close the window for good (its event filters go with it) and the station."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.worker.wait_idle()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    station.close()

@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench.common import open_kiosk, p95
+from bench.common import close_kiosk, open_kiosk, p95
 
 ROUNDS = 10
 FRAME_S = 1 / 60
@@ -54,8 +54,7 @@ def page_turns(config_path: Path) -> None:
                 window.repaint()
                 turns.append(time.perf_counter() - started)
             assert window.current is window.forms.review, "a sample answer was refused"
-    window.worker.wait_idle()
-    station.close()
+    close_kiosk(app, station, window)
     med, high = statistics.median(turns), p95(turns)
     base = statistics.median(floor)
     print(f"wizard page turns over {len(turns)} pages (3 sample forms, en + es)")
