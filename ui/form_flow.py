@@ -198,10 +198,12 @@ class FormFlow(QObject):
         w = self._window
         if generation != w.generation:
             return
+        form = w.session.form
+        next_steps = form.definition.next_steps if form is not None else None
         w.session.form = None  # stored: nothing of it needs to stay in memory
         self.clear()
         w.idle_warning.stop()
-        self.submitted.show_outcome(service_id, outcome)
+        self.submitted.show_outcome(service_id, outcome, next_steps)
         self.submitted.retranslate(w.translator)
         w.show_screen(self.submitted)
         w.arm_idle_guard()

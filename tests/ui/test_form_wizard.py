@@ -143,6 +143,8 @@ def test_citizen_fills_in_a_sample_form_corrects_a_mistake_changes_an_answer_and
     assert window.current is done
     assert done.reference.text() == outcome.reference and outcome.reference in visible_texts(window)
     assert window.session.form is None  # nothing of the answers stays in memory
+    steps = form.definition.text(form.definition.next_steps, lang)  # as the agency wrote it
+    assert steps and done.next_steps.text() == steps and done.next_steps.isVisibleTo(window)
 
     with store(window) as session:
         submission = session.scalars(select(Submission)).one()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
@@ -32,6 +32,7 @@ class FormSubmittedScreen(Screen):
         self._pack = pack
         self._outcome: FormOutcome | None = None
         self._service_id: str | None = None
+        self._next_steps: dict[str, str] = {}
         self._tr: Translator | None = None
         self.countdown_timer = Countdown(seconds, tick_ms, self)
         self.countdown_timer.ticked.connect(self._ticked)
@@ -49,15 +50,28 @@ class FormSubmittedScreen(Screen):
         self.ticket = label("SubmittedTicket", wrap=False, center=True)
         self.ticket_line = label("ConfirmLine", center=True)
         self.ticket_status = label("PrintStatus", center=True)
+        self.next_steps = label("NextSteps")  # a paragraph: read from the left
         page.addStretch(1)
         for widget in (self.title, self.body):
             page.addWidget(widget)
         page.addSpacing(20)
-        for widget in (self.reference_caption, self.reference, self.receipt_status):
-            page.addWidget(widget)
-        page.addSpacing(20)
-        for widget in (self.ticket_caption, self.ticket, self.ticket_line, self.ticket_status):
-            page.addWidget(widget)
+        # The reference and the place in line side by side on a wide screen, one
+        # above the other on a tall one.
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.setSpacing(40)
+        for widgets in (
+            (self.reference_caption, self.reference, self.receipt_status),
+            (self.ticket_caption, self.ticket, self.ticket_line, self.ticket_status),
+        ):
+            column = QVBoxLayout()
+            column.setSpacing(10)
+            for widget in widgets:
+                column.addWidget(widget)
+            column.addStretch(1)
+            self.columns.addLayout(column, 1)
+        page.addLayout(self.columns)
+        page.addSpacing(16)
+        page.addWidget(self.next_steps)
         page.addStretch(1)
         bottom = QHBoxLayout()
         self.countdown = label("Countdown", wrap=False)
@@ -70,13 +84,24 @@ class FormSubmittedScreen(Screen):
         bottom.addWidget(self.done_button)
         page.addLayout(bottom)
 
+    def set_portrait(self, portrait: bool) -> None:
+        self.columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+
     @property
     def counting_down(self) -> bool:
         return self.countdown_timer.active
 
-    def show_outcome(self, service_id: str, outcome: FormOutcome) -> None:
-        """Everything printed: close after a countdown; anything missing: wait for Done."""
+    def show_outcome(
+        self, service_id: str, outcome: FormOutcome, next_steps: dict[str, str] | None = None
+    ) -> None:
+        """Everything printed: close after a countdown; anything missing: wait for Done.
+
+        ``next_steps`` is the form's "what happens next", by language (also on the receipt).
+        """
         self._service_id, self._outcome = service_id, outcome
+        self._next_steps = dict(next_steps or {})
         all_printed = outcome.receipt.printed and (outcome.ticket is None or outcome.ticket.printed)
         if all_printed:
             self.countdown_timer.start()
@@ -92,6 +117,9 @@ class FormSubmittedScreen(Screen):
         self.countdown.setText(tr.plural("confirm.closing", self.countdown_timer.left))
         self.countdown.setVisible(self.countdown_timer.active)
         outcome = self._outcome
+        steps = self._next_steps
+        self.next_steps.setText(steps.get(tr.lang) or next(iter(steps.values()), ""))
+        self.next_steps.setVisible(bool(steps))
         if outcome is None or self._service_id is None:
             return
         service = self._pack.service(self._service_id)
@@ -111,7 +139,7 @@ class FormSubmittedScreen(Screen):
             self.ticket.setText(ticket.label)
             self.ticket_line.setText(
                 tr.plural("people_ahead", ticket.people_ahead)
-                + "  ·  "
+                + "\n"
                 + tr.wait(ticket.estimated_wait_minutes)
             )
             key = "confirm.printed" if issued.printed else "confirm.print_failed"
@@ -125,6 +153,8 @@ class FormSubmittedScreen(Screen):
         self.countdown_timer.stop()
         self._outcome = None
         self._service_id = None
+        self._next_steps = {}
+        self.next_steps.clear()
         for widget in (self.body, self.reference, self.ticket, self.ticket_line):
             widget.clear()
         for widget in (self.receipt_status, self.ticket_status):
