@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -27,6 +28,14 @@ from offline_cache.engine import make_engine
 from offline_cache.migrate import upgrade
 
 PG_ENV = "KIOSK_TEST_PG_URL"
+
+# Property tests draw new examples on every developer run (that is how they find
+# bugs); CI (.ci/run sets HYPOTHESIS_PROFILE=ci) replays the same ones, so a
+# landing is never refused by a draw nobody saw before. A failure prints its
+# reproduce blob either way.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 try:  # the core's tests run on a machine without Qt; the screen tests need it
     import PySide6.QtWidgets  # noqa: F401
