@@ -15,6 +15,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
+from kiosk.forms.barcodes import id_from_scan
 from kiosk.forms.definition import Kind
 from kiosk.forms.engine import FormSession
 from ui.keyboard import TouchKeyboard
@@ -62,7 +63,7 @@ class FormFlow(QObject):
             screen.setStyleSheet(sheet)
             w.add_screen(screen)
         self.keyboard.retranslate(w.translator)
-        self.scanner = ScanDetector(self)
+        self.scanner = ScanDetector(self, decode=id_from_scan)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.scanner.install(app)

@@ -50,8 +50,9 @@ def test_a_scanned_licence_fills_the_id_field_wherever_the_finger_was(
     type_into(qtbot, day, "2")  # the citizen had started on the expiry date
     now[0] += 2.0  # ...and looked for their licence
 
-    qtbot.keyClicks(day, "D1234567")  # the scanner "types" into the focused box...
-    qtbot.keyClick(day, Qt.Key.Key_Return)  # ...and ends with Enter
+    with qtbot.waitSignal(window.forms.scanner.scanned, timeout=2000):  # ends on a timer
+        qtbot.keyClicks(day, "D1234567")  # the scanner "types" into the focused box...
+        qtbot.keyClick(day, Qt.Key.Key_Return)  # ...and ends with Enter
 
     assert page.editor("license_number").raw() == "D1234567"
     assert day.text() == "2"  # the day box keeps what the citizen typed
