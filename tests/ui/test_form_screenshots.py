@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_config
 from tests.helpers.pdf import decode_qr, render_page
-from tests.helpers.sample_answers import license_renewal
+from tests.helpers.sample_answers import license_renewal, street_problem
 from tests.ui.conftest import write_config
 from tests.ui.flow import choose_service
-from tests.ui.form_steps import LEFT, fill_page, press_continue
+from tests.ui.form_steps import LEFT, fill_page, press_continue, walk
 from tests.ui.test_screenshots import FIXED_NOW, snap
 from ui.window import KioskWindow
 
@@ -102,3 +102,19 @@ def test_wizard_with_keyboard_renders_unclipped_in_portrait(
     window.forms.page.editor("first_name").focus_input()
     assert window.forms.keyboard.layout_name == "text"
     snap(window, shots, "portrait-form-keyboard-es", PORTRAIT)
+
+
+def test_a_report_with_no_queue_ticket_renders_its_reference_alone(
+    qtbot: QtBot, make_window, tmp_path: Path, shots: Path
+) -> None:
+    window: KioskWindow = make_window(load_config(write_config(tmp_path)), clock=lambda: FIXED_NOW)
+    choose_service(qtbot, window, "en", "report-pothole")  # no priority: no ticket follows
+    walk(qtbot, window, street_problem(FIXED_NOW.date()))
+    with qtbot.waitSignal(window.form_submitted, timeout=15_000):
+        qtbot.mouseClick(window.forms.review.submit_button, LEFT)
+    done = window.forms.submitted
+    assert not done.ticket_box.isVisibleTo(window)
+    # the reference takes the whole width: centred on the page, not in a half
+    centre = done.reference.mapTo(window, done.reference.rect().center()).x()
+    assert abs(centre - window.width() / 2) < window.width() * 0.05
+    snap(window, shots, "form-submitted-no-ticket-en")

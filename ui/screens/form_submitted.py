@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
@@ -59,16 +59,17 @@ class FormSubmittedScreen(Screen):
         # above the other on a tall one.
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.setSpacing(40)
-        for widgets in (
-            (self.reference_caption, self.reference, self.receipt_status),
-            (self.ticket_caption, self.ticket, self.ticket_line, self.ticket_status),
-        ):
-            column = QVBoxLayout()
+        self.ticket_box = QWidget()  # hidden for a service with no ticket after its form
+        reference = (self.reference_caption, self.reference, self.receipt_status)
+        ticket = (self.ticket_caption, self.ticket, self.ticket_line, self.ticket_status)
+        for box, widgets in ((QWidget(), reference), (self.ticket_box, ticket)):
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 0, 0, 0)
             column.setSpacing(10)
             for widget in widgets:
                 column.addWidget(widget)
             column.addStretch(1)
-            self.columns.addLayout(column, 1)
+            self.columns.addWidget(box, 1)
         page.addLayout(self.columns)
         page.addSpacing(16)
         page.addWidget(self.next_steps)
@@ -131,8 +132,7 @@ class FormSubmittedScreen(Screen):
         key = "wizard.receipt_printed" if receipt_ok else "wizard.receipt_failed"
         set_status(self.receipt_status, tr(key), fault=not receipt_ok)
         issued = outcome.ticket
-        for widget in (self.ticket_caption, self.ticket, self.ticket_line, self.ticket_status):
-            widget.setVisible(issued is not None)
+        self.ticket_box.setVisible(issued is not None)
         if issued is not None:
             ticket = issued.ticket
             self.ticket_caption.setText(tr("wizard.ticket_number"))
