@@ -79,12 +79,16 @@ def _store(config: StationConfig) -> Iterator[Engine]:
 
 
 def content_check(folder: Path) -> int:
+    from kiosk.content import PACK_FILE
     from kiosk.forms.loader import check_forms
+    from kiosk.forms.validation import answer_problems
 
     pack = load_pack(folder)  # InvalidFile is printed by the CLI
-    _forms, problems = check_forms(
-        folder / "forms", pack.pack.languages, pack.pack.default_language
-    )
+    forms, problems = check_forms(folder / "forms", pack.pack.languages, pack.pack.default_language)
+    for i, service in enumerate(pack.services):  # answers a service gives its form
+        if service.form in forms and service.form_answers:
+            for message in answer_problems(forms[service.form], service.form_answers):
+                problems.append(Problem(folder / PACK_FILE, f"services[{i}].form_answers", message))
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:

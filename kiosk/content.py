@@ -44,6 +44,13 @@ class Service(_Strict):
     # After the form, a queue ticket for the counter (a clerk still sees the visitor);
     # false when the form is all there is (a 311 report). Only with ``form``.
     ticket_after_form: bool = True
+    # Answers the service gives its form before the visitor starts ("Report a pothole"
+    # answers the shared street-problem form's "what is the problem?"); shown, and
+    # changeable, like any answer. Checked against the form when the station starts.
+    form_answers: dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")],
+        str | bool | int | float | list[str],
+    ] = {}
     needs_appointment: bool = False
     average_service_minutes: Annotated[float, Field(gt=0, le=240)] = 5.0
 
@@ -214,6 +221,14 @@ def _form_problems(folder: Path, file: Path, key: str, service: Service) -> list
                     f"{key}.ticket_after_form",
                     "only applies to a service with a form: name the form, or remove this "
                     "key (without a form, every visitor gets a ticket)",
+                )
+            )
+        if service.form_answers:
+            problems.append(
+                Problem(
+                    file,
+                    f"{key}.form_answers",
+                    "only applies to a service with a form: name the form, or remove this key",
                 )
             )
         return problems

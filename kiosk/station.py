@@ -115,6 +115,7 @@ class Station:
         """Check the pack's forms; a service whose form is broken is unavailable,
         with the reason kept for the technician (the others carry on)."""
         from kiosk.forms.loader import check_forms
+        from kiosk.forms.validation import answer_problems
 
         pack = self.pack.pack
         self.forms, problems = check_forms(
@@ -125,6 +126,11 @@ class Station:
             if service.form is not None and service.form not in self.forms:
                 reasons = [str(p) for p in problems if Path(p.file).stem == service.form]
                 self.unavailable[service.id] = "; ".join(reasons) or "form not found"
+            elif service.form is not None and service.form_answers:
+                wrong = answer_problems(self.forms[service.form], service.form_answers)
+                if wrong:
+                    self.unavailable[service.id] = "pack.yaml form_answers: " + "; ".join(wrong)
+            if service.id in self.unavailable:
                 log.error("service %s unavailable: %s", service.id, self.unavailable[service.id])
 
     def close(self) -> None:

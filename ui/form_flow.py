@@ -99,7 +99,10 @@ class FormFlow(QObject):
         assert service.form is not None
         self.build()
         today = self._station.clock().astimezone(self._station.tz).date()
-        w.session.form = FormSession(self._station.forms[service.form], w.session.language, today)
+        form = FormSession(self._station.forms[service.form], w.session.language, today)
+        for field_id, value in service.form_answers.items():  # "Report a pothole": a pothole
+            form.answer(field_id, value)
+        w.session.form = form
         w.show_screen(self.page)
         self.page.open(w.session.form, w.translator)
 

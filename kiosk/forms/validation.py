@@ -311,3 +311,20 @@ def _address(raw: object) -> dict[str, str] | None:
     if not _ZIP.match(parts["postal_code"]):
         raise Invalid("address_postal_code", part="postal_code")
     return parts
+
+
+def answer_problems(definition: FormDefinition, answers: Mapping[str, object]) -> list[str]:
+    """What is wrong with answers given to a form ahead of the visitor (a service's
+    ``form_answers``), one message per answer, naming the question."""
+    problems = []
+    for field_id, raw in answers.items():
+        try:
+            field = definition.field(field_id)
+        except KeyError:
+            problems.append(f"{field_id}: form {definition.id} has no such question")
+            continue
+        try:
+            parse_answer(field, raw)
+        except Invalid as exc:
+            problems.append(f"{field_id}: {exc.text('en')} ({raw!r})")
+    return problems

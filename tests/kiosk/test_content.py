@@ -85,6 +85,17 @@ def test_sample_pack_sends_form_visitors_to_a_clerk_except_for_311_reports(
     }
 
 
+def test_311_services_answer_the_shared_forms_first_question_for_the_visitor(
+    sample_pack: ContentPack,
+) -> None:
+    answers = {s.id: s.form_answers for s in sample_pack.services if s.form_answers}
+
+    assert answers == {
+        "report-pothole": {"problem_type": "pothole"},
+        "report-streetlight": {"problem_type": "streetlight"},
+    }
+
+
 def test_service_text_falls_back_to_the_pack_default_language(sample_pack: ContentPack) -> None:
     service = sample_pack.service("pay-water-bill")
 
@@ -194,6 +205,12 @@ def _delete(path: str) -> Callable[[Raw], None]:
             "services[1].ticket_after_form",
             ["only applies to a service with a form", "remove this key"],
             id="ticket-after-form-without-form",
+        ),
+        pytest.param(
+            _set("services.1.form_answers", {"problem_type": "pothole"}),
+            "services[1].form_answers",
+            ["only applies to a service with a form"],
+            id="form-answers-without-form",
         ),
         pytest.param(
             _set("services.0.ticket_after_form", "no"),
@@ -496,3 +513,34 @@ def test_kiosk_content_check_also_checks_the_packs_forms(pack_dir: Path, run_kio
     assert result.returncode == 2
     assert f"{form}: " in result.stderr and "line " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_wrong_answer_a_service_gives_its_form_is_reported_and_takes_only_that_service_off(
+    pack_dir: Path, run_kiosk, station_config: Path
+) -> None:
+    from kiosk.config import load_config
+    from kiosk.station import Station
+
+    raw = yaml.safe_load((pack_dir / PACK_FILE).read_text(encoding="utf-8"))
+    pothole = next(i for i, s in enumerate(raw["services"]) if s["id"] == "report-pothole")
+    raw["services"][pothole]["form_answers"] = {"problem_type": "sinkhole", "colour": "red"}
+    write_raw(pack_dir, raw)
+
+    result = run_kiosk("content", "check", str(pack_dir))
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if "form_answers" in line]
+    assert len(lines) == 2, result.stderr
+    assert all(f"services[{pothole}].form_answers" in line for line in lines)
+    assert "'sinkhole'" in lines[0] and "colour: form report-street-problem has no" in lines[1]
+
+    station_config.write_text(
+        station_config.read_text(encoding="utf-8") + f'[content]\npack = "{pack_dir}"\n',
+        encoding="utf-8",
+    )
+    station = Station.open(load_config(station_config))
+    try:
+        assert set(station.unavailable) == {"report-pothole"}  # the streetlight one carries on
+        assert "sinkhole" in station.unavailable["report-pothole"]
+    finally:
+        station.close()

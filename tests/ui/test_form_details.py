@@ -225,3 +225,19 @@ def test_a_store_fault_writes_no_answer_to_the_log(
     assert "could not be stored" in caplog.text
     for personal in ("D1234567", "Lucía", "Núñez", "1980-02-03", "Oak Ave", "555"):
         assert personal not in caplog.text
+
+
+def test_report_a_streetlight_starts_with_streetlight_chosen_and_the_citizen_may_change_it(
+    qtbot: QtBot, make_window: Callable[..., KioskWindow], tmp_path: Path
+) -> None:
+    window = make_window(load_config(write_config(tmp_path)))
+    start(qtbot, window, "es", "report-streetlight")
+    page = window.forms.page
+    choice = page.editor("problem_type")
+
+    assert choice.raw() == "streetlight"  # the service said so: shown already chosen
+    assert choice.option("streetlight").isChecked()
+    press_continue(qtbot, window)
+    form = window.session.form
+    assert form is not None and form.current_page is not None
+    assert form.current_page.id == "streetlight_pole"  # on with the streetlight questions
