@@ -177,6 +177,12 @@ class StoreSettings:
         check=_store_url,
         secret=True,
     )
+    key_file: Path | None = setting(
+        None,
+        "File with the key that encrypts citizens' answers in the store; made on first "
+        "start, readable by its owner only (default: personal-data.key in the data dir)",
+        kind="path",
+    )
 
 
 @dataclass(frozen=True)
@@ -309,6 +315,10 @@ class StationConfig:
         return url
 
     @property
+    def key_file(self) -> Path:
+        return self._resolve(self.settings.store.key_file, self.data_dir / "personal-data.key")
+
+    @property
     def pack_dir(self) -> Path:
         return self._resolve(self.settings.content.pack, SAMPLE_PACK)
 
@@ -329,6 +339,7 @@ class StationConfig:
         yield "(effective) store_url", mask_secret(self.store_url), "the store this station uses"
         yield "(effective) content_pack", str(self.pack_dir), "the content pack in use"
         yield "(effective) spool_dir", str(self.spool_dir), "where tickets are printed to"
+        yield "(effective) key_file", str(self.key_file), "the key to citizens' stored answers"
 
 
 def config_path_from(arg: str | os.PathLike[str] | None) -> tuple[Path, bool]:

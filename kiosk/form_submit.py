@@ -62,6 +62,7 @@ def submit_form(
             agency_id=service.agency,
             station_id=station.config.settings.station.id,
             now=now,
+            cipher=station.cipher,
             ticket_id=queued.ticket.id if queued else None,
         )
         receipt = form_receipt(

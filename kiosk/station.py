@@ -25,6 +25,7 @@ from kiosk.print_queue import JobOutcome, PrintQueue
 from kiosk.problems import InvalidFile
 from kiosk.queue import Clock, IssuedTicket, QueueService, utcnow
 from kiosk.tickets import ticket_document
+from offline_cache.crypto import AnswerCipher
 from offline_cache.engine import StoreError, make_engine, make_sessionmaker
 from offline_cache.migrate import upgrade
 from printing.backends import PdfSpoolBackend, PrintBackend
@@ -92,9 +93,17 @@ class Station:
         self._sessions = make_sessionmaker(engine)
         self.queue = QueueService(self._sessions, pack, station_id, tz=self.tz, clock=clock)
         self.print_queue = PrintQueue(self._sessions, printer, station_id, clock=clock)
+        self._cipher: AnswerCipher | None = None
         self.forms: dict[str, FormDefinition] = {}
         self.unavailable: dict[str, str] = {}  # service id -> why, for the technician
         self.clock = clock
+
+    @property
+    def cipher(self) -> AnswerCipher:
+        """The key to citizens' stored answers (its file is made on first use)."""
+        if self._cipher is None:
+            self._cipher = AnswerCipher.from_file(self.config.key_file)
+        return self._cipher
 
     @classmethod
     def open(cls, config: StationConfig, clock: Clock = utcnow) -> Station:
@@ -109,6 +118,7 @@ class Station:
         station = cls(config, pack, engine, make_printer(config), clock=clock)
         station.print_queue.recover_after_restart()
         station.load_forms()
+        _ = station.cipher  # a key others can read stops the station here, not at Submit
         return station
 
     def load_forms(self) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.forms.engine import FormSession
+from offline_cache.crypto import AnswerCipher
 from offline_cache.models import OutboxEntry, Submission
 
 # Crockford's base32 without I, L, O, U: nothing a clerk can misread when a
@@ -51,6 +52,7 @@ def submit(
     agency_id: str,
     station_id: str,
     clock: Callable[[], dt.datetime],
+    cipher: AnswerCipher,
     ticket_id: str | None = None,
 ) -> Submitted:
     """Store the submission and its outbox entry together; return its reference."""
@@ -63,6 +65,7 @@ def submit(
             agency_id=agency_id,
             station_id=station_id,
             now=clock(),
+            cipher=cipher,
             ticket_id=ticket_id,
         )
 
@@ -75,11 +78,13 @@ def submit_in(
     agency_id: str,
     station_id: str,
     now: dt.datetime,
+    cipher: AnswerCipher,
     ticket_id: str | None = None,
 ) -> Submitted:
     """:func:`submit` inside the caller's transaction, so what belongs with the
     submission (the ticket it links, the receipt's print job) commits with it or
-    not at all. Nothing is written for a form that is not complete."""
+    not at all. Nothing is written for a form that is not complete. The answers
+    and the payload are stored encrypted (:mod:`offline_cache.crypto`)."""
     ensure_complete(form)
     definition = form.definition
     reference = _unused_reference(session, agency_id)
@@ -91,8 +96,8 @@ def submit_in(
         service_id=service_id,
         language=form.language,
         station_id=station_id,
-        answers=json.dumps(form.answers(), ensure_ascii=False, sort_keys=True),
-        payload=json.dumps(form.payload(), ensure_ascii=False, sort_keys=True),
+        answers=cipher.encrypt(json.dumps(form.answers(), ensure_ascii=False, sort_keys=True)),
+        payload=cipher.encrypt(json.dumps(form.payload(), ensure_ascii=False, sort_keys=True)),
         personal_keys=json.dumps(sorted(definition.personal_keys())),
         ticket_id=ticket_id,
         created_at=now,
@@ -125,3 +130,15 @@ def _unused_reference(session: Session, agency_id: str) -> str:
         if taken is None:
             return reference
     raise RuntimeError("could not find an unused reference number")
+
+
+def stored_answers(submission: Submission, cipher: AnswerCipher) -> dict[str, object]:
+    """A stored submission's answers, decrypted (for the clerk and the technician)."""
+    value: dict[str, object] = json.loads(cipher.decrypt(submission.answers))
+    return value
+
+
+def stored_payload(submission: Submission, cipher: AnswerCipher) -> dict[str, object]:
+    """What the agency receives for a stored submission, decrypted (for the sync worker)."""
+    value: dict[str, object] = json.loads(cipher.decrypt(submission.payload))
+    return value

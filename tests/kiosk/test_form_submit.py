@@ -8,7 +8,6 @@ printer) and checks what is stored and what a person reads on the printed paper.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from kiosk.config import load_config
 from kiosk.forms.engine import FormSession
 from kiosk.station import Station
-from kiosk.submissions import SubmitError
+from kiosk.submissions import SubmitError, stored_answers, stored_payload
 from offline_cache.models import OutboxEntry, PrintJob, Submission, Ticket
 from tests.helpers.pdf import decode_qr, pdf_text, render_page
 from tests.helpers.sample_answers import street_problem
@@ -124,9 +123,9 @@ def test_license_renewal_stores_the_submission_with_a_ticket_and_prints_both(
     assert (submission.form_id, submission.form_version) == ("driver-license-renewal", 1)
     assert (submission.service_id, submission.language) == ("license-renewal", "en")
     assert submission.station_id == "test-kiosk"
-    assert json.loads(submission.answers)["license_number"] == "D1234567"
-    assert json.loads(submission.payload) == form.payload()
-    assert json.loads(submission.payload)["renew_at_kiosk"] is True
+    assert stored_answers(submission, station.cipher)["license_number"] == "D1234567"
+    assert stored_payload(submission, station.cipher) == form.payload()
+    assert stored_payload(submission, station.cipher)["renew_at_kiosk"] is True
     # the ticket that follows the form is a real one, of this service, in the citizen's language
     assert submission.ticket_id == ticket.id == outcome.ticket.ticket.id
     assert (ticket.service_id, ticket.label, ticket.language) == ("license-renewal", "A001", "en")
@@ -175,7 +174,7 @@ def test_a_311_report_gets_a_receipt_and_no_ticket(
     assert outcome.ticket is None
     (submission,) = rows(station, Submission)
     assert (submission.service_id, submission.ticket_id) == (service_id, None)
-    assert json.loads(submission.payload)["service_code"] == answers["problem_type"]
+    assert stored_payload(submission, station.cipher)["service_code"] == answers["problem_type"]
     assert [entry.state for entry in rows(station, OutboxEntry)] == ["pending"]
     assert rows(station, Ticket) == []
     assert [job.kind for job in rows(station, PrintJob)] == ["receipt"]

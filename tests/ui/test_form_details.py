@@ -4,7 +4,6 @@ the form, a store that refuses the form and a printer that cannot print."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.config import load_config
 from kiosk.i18n import Translator
+from kiosk.submissions import stored_answers
 from offline_cache.models import Submission
 from tests.helpers.sample_answers import license_renewal, street_problem
 from tests.ui.conftest import unwritable_spool_config, write_config
@@ -144,7 +144,7 @@ def test_a_printer_fault_keeps_the_reference_on_screen_and_the_form_stored(
     with Session(window.station.engine) as session:
         stored = session.scalars(select(Submission)).one()
     assert stored.reference == outcome.reference
-    assert json.loads(stored.answers)["license_number"] == "D1234567"
+    assert stored_answers(stored, window.station.cipher)["license_number"] == "D1234567"
 
 
 def every_text(window: KioskWindow) -> list[str]:

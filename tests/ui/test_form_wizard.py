@@ -10,7 +10,6 @@ the printed receipt, as the clerk and the sync worker will.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.config import load_config
 from kiosk.i18n import Translator
+from kiosk.submissions import stored_answers
 from offline_cache.models import OutboxEntry, PrintJob, Submission, Ticket
 from tests.helpers.pdf import pdf_text
 from tests.helpers.sample_answers import SAMPLE_SERVICES
@@ -151,7 +151,7 @@ def test_citizen_fills_in_a_sample_form_corrects_a_mistake_changes_an_answer_and
         assert submission.reference == outcome.reference
         assert (submission.form_id, submission.language) == (form_id, lang)
         assert submission.service_id == service_id
-        stored = json.loads(submission.answers)
+        stored = stored_answers(submission, window.station.cipher)
         assert str(stored[changed]) == new_value
         outbox = session.scalars(select(OutboxEntry)).one()
         assert outbox.submission_id == submission.id and outbox.state == "pending"

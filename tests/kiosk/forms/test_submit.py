@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from kiosk.forms.engine import FormSession
 from kiosk.forms.loader import load_form
-from kiosk.submissions import SubmitError, make_reference, submit
+from kiosk.submissions import SubmitError, make_reference, stored_payload, submit
+from offline_cache.crypto import AnswerCipher
 from offline_cache.engine import make_engine, make_sessionmaker
 from offline_cache.migrate import upgrade
 from offline_cache.models import OutboxEntry, Submission
@@ -50,6 +51,11 @@ def sessions(tmp_path: Path):
 
 
 @pytest.fixture
+def cipher(tmp_path: Path) -> AnswerCipher:
+    return AnswerCipher.from_file(tmp_path / "keys" / "personal-data.key")
+
+
+@pytest.fixture
 def completed(tmp_path: Path) -> FormSession:
     path = tmp_path / "pothole.yaml"
     path.write_text(FORM, encoding="utf-8")
@@ -63,10 +69,10 @@ def completed(tmp_path: Path) -> FormSession:
     return form
 
 
-def test_submission_and_outbox_entry_are_stored_together(sessions, completed) -> None:
+def test_submission_and_outbox_entry_are_stored_together(sessions, completed, cipher) -> None:
     done = submit(
         sessions, completed, service_id="report-pothole", agency_id="city",
-        station_id="door-kiosk", clock=lambda: NOW,
+        station_id="door-kiosk", clock=lambda: NOW, cipher=cipher,
     )  # fmt: skip
 
     assert re.fullmatch(r"CITY-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", done.reference)
@@ -75,7 +81,7 @@ def test_submission_and_outbox_entry_are_stored_together(sessions, completed) ->
         outbox = session.scalars(select(OutboxEntry)).one()
     assert (stored.id, stored.reference) == (done.submission_id, done.reference)
     assert (stored.form_id, stored.form_version, stored.language) == ("pothole", 3, "es")
-    assert json.loads(stored.payload) == {
+    assert stored_payload(stored, cipher) == {
         "address_string": "Calle Mayor 12",
         "bike_lane": True,
         "email": "ana@example.org",
@@ -84,20 +90,25 @@ def test_submission_and_outbox_entry_are_stored_together(sessions, completed) ->
     assert (outbox.submission_id, outbox.state, outbox.attempts) == (stored.id, "pending", 0)
 
 
-def test_an_incomplete_form_is_refused_and_nothing_is_stored(sessions, tmp_path: Path) -> None:
+def test_an_incomplete_form_is_refused_and_nothing_is_stored(
+    sessions, tmp_path: Path, cipher
+) -> None:
     path = tmp_path / "pothole.yaml"
     path.write_text(FORM, encoding="utf-8")
     form = FormSession(load_form(path, ("en", "es"), "en"), "en", NOW.date())
 
     with pytest.raises(SubmitError):
-        submit(sessions, form, service_id="s", agency_id="city", station_id="k", clock=lambda: NOW)
+        submit(
+            sessions, form, service_id="s", agency_id="city", station_id="k",
+            clock=lambda: NOW, cipher=cipher,
+        )  # fmt: skip
 
     with Session(sessions.kw["bind"]) as session:
         assert session.scalars(select(Submission)).all() == []
 
 
 def test_if_the_outbox_cannot_be_written_the_submission_is_not_kept_either(
-    sessions, completed
+    sessions, completed, cipher
 ) -> None:
     with sessions.kw["bind"].begin() as conn:  # the store breaks behind the kiosk's back
         conn.execute(text("DROP TABLE outbox"))
@@ -105,7 +116,7 @@ def test_if_the_outbox_cannot_be_written_the_submission_is_not_kept_either(
     with pytest.raises(Exception, match="outbox"):
         submit(
             sessions, completed, service_id="report-pothole", agency_id="city",
-            station_id="door-kiosk", clock=lambda: NOW,
+            station_id="door-kiosk", clock=lambda: NOW, cipher=cipher,
         )  # fmt: skip
 
     with Session(sessions.kw["bind"]) as session:
