@@ -1,0 +1,1 @@
+"""Delivering stored submissions to the agencies (issue 5): policy, worker, connectors."""
