@@ -185,3 +185,22 @@ class OutboxEntry(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # while "sending"
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmation: Mapped[str | None] = mapped_column(String(128))  # the agency's number
+
+
+class DeliveryAttempt(Base):
+    """One try at delivering an outbox entry: when, what came back, and the verdict."""
+
+    __tablename__ = "delivery_attempts"
+    __table_args__ = (Index("ix_delivery_attempts_outbox", "outbox_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False
+    )
+    attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    verdict: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[int | None] = mapped_column(Integer)  # HTTP status; None: no answer
+    message: Mapped[str | None] = mapped_column(Text)  # the agency's message or the error
