@@ -7,7 +7,18 @@ Loaded after the first frame (the welcome screen uses none of them), so the
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QScroller, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QWidget,
+)
+
+from ui.widgets import button, label
 
 
 def restyle(*widgets: QWidget) -> None:
@@ -35,6 +46,20 @@ def touch_scroll_area(content: QWidget) -> QScrollArea:
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     area.setWidget(content)
     return area
+
+
+def done_bar(countdown: Countdown, name: str) -> tuple[QHBoxLayout, QLabel, QPushButton]:
+    """The foot of a screen that closes on its own: "closes in N seconds" and Done."""
+    bar = QHBoxLayout()
+    text = label("Countdown", wrap=False)
+    done = button(variant="primary", name=name)
+    done.setMinimumWidth(320)
+    done.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    done.clicked.connect(countdown.finish)
+    bar.addWidget(text)
+    bar.addStretch(1)
+    bar.addWidget(done)
+    return bar, text, done
 
 
 class Countdown(QObject):

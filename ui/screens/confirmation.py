@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
 from ui.screens import Screen
 from ui.ticket_preview import TicketPreview
-from ui.touch import Countdown, set_status
-from ui.widgets import button, label
+from ui.touch import Countdown, done_bar, set_status
+from ui.widgets import label
 
 if TYPE_CHECKING:
     from kiosk.station import TicketOutcome
@@ -61,15 +61,7 @@ class ConfirmationScreen(Screen):
         left.addSpacing(16)
         left.addWidget(self.status)
         left.addStretch(1)
-        bottom = QHBoxLayout()
-        self.countdown = label("Countdown", wrap=False)
-        self.done_button = button(variant="primary", name="done")
-        self.done_button.setMinimumWidth(320)
-        self.done_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.done_button.clicked.connect(self.countdown_timer.finish)
-        bottom.addWidget(self.countdown)
-        bottom.addStretch(1)
-        bottom.addWidget(self.done_button)
+        bottom, self.countdown, self.done_button = done_bar(self.countdown_timer, "done")
         outer.addLayout(left, 1)
 
         right = QVBoxLayout()

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.content import ContentPack
 from kiosk.i18n import Translator
 from ui.screens import Screen
-from ui.touch import Countdown, set_status
-from ui.widgets import button, label
+from ui.touch import Countdown, done_bar, set_status
+from ui.widgets import label
 
 if TYPE_CHECKING:
     from kiosk.station import FormOutcome
@@ -74,15 +74,7 @@ class FormSubmittedScreen(Screen):
         page.addSpacing(16)
         page.addWidget(self.next_steps)
         page.addStretch(1)
-        bottom = QHBoxLayout()
-        self.countdown = label("Countdown", wrap=False)
-        self.done_button = button(variant="primary", name="submitted-done")
-        self.done_button.setMinimumWidth(320)
-        self.done_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.done_button.clicked.connect(self.countdown_timer.finish)
-        bottom.addWidget(self.countdown)
-        bottom.addStretch(1)
-        bottom.addWidget(self.done_button)
+        bottom, self.countdown, self.done_button = done_bar(self.countdown_timer, "submitted-done")
         page.addLayout(bottom)
 
     def set_portrait(self, portrait: bool) -> None:
