@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     printer_sub.add_parser("reprint-last", help="print another copy of the last ticket")
     printer_sub.add_parser("test-page", help="print a test page (text, width ruler, QR, cut)")
 
+    sync = sub.add_parser("sync", help="delivering submitted forms to the agencies")
+    sync_sub = sync.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sync_sub.add_parser("status", help="forms waiting, delivered and refused (dead letters)")
+
     technician = sub.add_parser("technician", help="technician mode")
     technician_sub = technician.add_subparsers(dest="action", required=True, metavar="ACTION")
     technician_sub.add_parser(
@@ -161,6 +165,8 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
         )
     if args.command == "content":
         return commands.content_check(Path(args.path) if args.path else config.pack_dir)
+    if args.command == "sync":
+        return commands.sync_status(config)
     if args.command == "printer":
         return commands.printer(config, args.action)
     if args.command == "ticket":

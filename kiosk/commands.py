@@ -67,6 +67,27 @@ def db_current(config: StationConfig) -> int:
     return 0
 
 
+def sync_status(config: StationConfig) -> int:
+    """``kiosk sync status``: counts by state, the oldest waiting form, the dead letters."""
+    from kiosk.sync.status import outbox_status
+    from offline_cache.engine import make_sessionmaker
+    from offline_cache.migrate import upgrade
+
+    with _store(config) as engine:
+        upgrade(engine)
+        status = outbox_status(make_sessionmaker(engine))
+    counts = ", ".join(f"{n} {state}" for state, n in status.counts.items())
+    print(f"outbox: {counts}")
+    if status.oldest_waiting is not None:
+        print(f"oldest waiting since {status.oldest_waiting.isoformat(timespec='seconds')}")
+    for letter in status.dead:
+        print(
+            f"dead: {letter.reference} ({letter.service_id}), {letter.attempts} attempt(s): "
+            f"{letter.last_error or 'no message'}"
+        )
+    return 0
+
+
 @contextmanager
 def _store(config: StationConfig) -> Iterator[Engine]:
     from offline_cache.engine import make_engine

@@ -213,3 +213,21 @@ def test_two_workers_on_one_store_never_send_the_same_submission_twice(
     assert sorted(agency.stored) == sorted(ids)
     assert all(held.times_sent == 1 for held in agency.stored.values())
     assert {e.state for e in outbox(station)} == {"delivered"}
+
+
+def test_kiosk_sync_status_shows_what_waits_what_arrived_and_what_was_refused(
+    station: Station, agency: AgencySim, tmp_path: Path, run_kiosk
+) -> None:
+    submit_reports(station, 3)
+    clock = Clock()
+    worker_for(station, agency.url, clock).run_once(limit=1)  # one delivered
+    worker_for(station, agency.url, clock, token="wrong").run_once(limit=1)  # one refused
+
+    result = run_kiosk("--config", str(tmp_path / "station.toml"), "sync", "status")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "outbox: 1 pending, 0 sending, 1 delivered, 1 dead"
+    assert lines[1].startswith("oldest waiting since 20")
+    (dead,) = [line for line in lines if line.startswith("dead: ")]
+    assert "(report-pothole), 1 attempt(s): 401: wrong or missing token" in dead

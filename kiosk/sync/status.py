@@ -1,0 +1,55 @@
+"""Where the outbox stands, for ``kiosk sync status`` and (next) the technician screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from offline_cache.models import OutboxEntry, Submission
+
+STATES = ("pending", "sending", "delivered", "dead")
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    reference: str
+    service_id: str
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    counts: dict[str, int]
+    oldest_waiting: dt.datetime | None  # when the longest-waiting undelivered form was stored
+    dead: list[DeadLetter]
+
+    @property
+    def waiting(self) -> int:
+        return self.counts["pending"] + self.counts["sending"]
+
+
+def outbox_status(sessions: sessionmaker[Session]) -> OutboxStatus:
+    with sessions() as session:
+        rows = session.execute(
+            select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
+        ).all()
+        counts = dict.fromkeys(STATES, 0) | {state: int(n) for state, n in rows}
+        oldest = session.scalar(
+            select(func.min(OutboxEntry.created_at)).where(
+                OutboxEntry.state.in_(("pending", "sending"))
+            )
+        )
+        dead = session.execute(
+            select(Submission.reference, Submission.service_id, OutboxEntry)
+            .join(OutboxEntry, OutboxEntry.submission_id == Submission.id)
+            .where(OutboxEntry.state == "dead")
+            .order_by(OutboxEntry.created_at)
+        ).all()
+    letters = [DeadLetter(ref, service, e.attempts, e.last_error) for ref, service, e in dead]
+    if oldest is not None and oldest.tzinfo is None:  # func.min bypasses the column type
+        oldest = oldest.replace(tzinfo=dt.UTC)
+    return OutboxStatus(counts, oldest, letters)
