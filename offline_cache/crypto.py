@@ -12,6 +12,7 @@ Losing the key loses the answers not yet delivered: back it up with the store.
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -34,12 +35,7 @@ class AnswerCipher:
         """
         try:
             if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(descriptor, "wb") as handle:
-                    handle.write(Fernet.generate_key())
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                _create_key(path)
             mode = path.stat().st_mode
             if mode & (stat.S_IRWXG | stat.S_IRWXO):
                 raise StoreError(
@@ -66,3 +62,21 @@ class AnswerCipher:
                 "a stored answer cannot be decrypted with this station's key "
                 "(was the key file replaced?)"
             ) from None
+
+
+def _create_key(path: Path) -> None:
+    """A new key, written whole before any other process can see the file (two
+    stations starting together on one shared key path both end up with the winner's)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(8)}.new")  # one per caller
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(Fernet.generate_key())
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(partial, path)  # fails if another process made the key first: keep theirs
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink()

@@ -27,10 +27,6 @@ class OutboxStatus:
     oldest_waiting: dt.datetime | None  # when the longest-waiting undelivered form was stored
     dead: list[DeadLetter]
 
-    @property
-    def waiting(self) -> int:
-        return self.counts["pending"] + self.counts["sending"]
-
 
 def outbox_status(sessions: sessionmaker[Session]) -> OutboxStatus:
     with sessions() as session:

@@ -20,7 +20,7 @@ import time
 import tty
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Literal
+from typing import Literal, Self
 
 State = Literal["ready", "near_end", "paper_out", "cover_open", "offline", "silent", "garbage"]
 
@@ -59,6 +59,25 @@ class _ScriptedPrinter:
         self._state: State = state
         self._connections: list[Connection] = []
         self._stop = threading.Event()
+        self._thread: threading.Thread  # set by each kind: it serves the connection
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._close()
+
+    def _close(self) -> None:
+        """Close what the printer listens on (a socket, a pty)."""
+        raise NotImplementedError
 
     # --- test API -------------------------------------------------------------
 
@@ -155,18 +174,7 @@ class FakeEscposPrinter(_ScriptedPrinter):
         self.port: int = self._server.getsockname()[1]
         self._thread = threading.Thread(target=self._serve, name="fake-escpos", daemon=True)
 
-    def __enter__(self) -> FakeEscposPrinter:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+    def _close(self) -> None:
         self._server.close()
 
     def _serve(self) -> None:
@@ -217,18 +225,7 @@ class FakeSerialPrinter(_ScriptedPrinter):
         self.device = os.ttyname(self._slave)
         self._thread = threading.Thread(target=self._serve, name="fake-serial", daemon=True)
 
-    def __enter__(self) -> FakeSerialPrinter:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+    def _close(self) -> None:
         os.close(self._master)
         os.close(self._slave)
 

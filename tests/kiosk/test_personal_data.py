@@ -98,3 +98,26 @@ def test_a_file_that_is_not_a_key_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a OneStop answers key") as refused:
         AnswerCipher.from_file(bogus)
     assert str(bogus) in str(refused.value)
+
+
+def test_two_stations_making_the_key_at_once_end_up_with_one_key(tmp_path: Path) -> None:
+    import threading
+
+    key = tmp_path / "shared" / "personal-data.key"
+    ciphers: list[AnswerCipher] = []
+    barrier = threading.Barrier(4)
+
+    def start() -> None:
+        barrier.wait()
+        ciphers.append(AnswerCipher.from_file(key))
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(ciphers) == 4
+    token = ciphers[0].encrypt("Núñez")
+    assert all(cipher.decrypt(token) == "Núñez" for cipher in ciphers)  # one key for all
+    assert [p.name for p in key.parent.iterdir()] == [key.name]  # no half-written leftovers

@@ -231,3 +231,33 @@ def test_kiosk_sync_status_shows_what_waits_what_arrived_and_what_was_refused(
     assert lines[1].startswith("oldest waiting since 20")
     (dead,) = [line for line in lines if line.startswith("dead: ")]
     assert "(report-pothole), 1 attempt(s): 401: wrong or missing token" in dead
+
+
+class Broken:
+    """A connector with a bug: it raises instead of answering."""
+
+    def send(self, delivery: object) -> object:
+        raise KeyError("payload field")
+
+
+@pytest.mark.parametrize(
+    ("connector", "message"),
+    [
+        (None, "no connector is configured for this service"),
+        (Broken(), "connector error: KeyError"),
+    ],
+    ids=["no-connector", "connector-bug"],
+)
+def test_a_missing_or_broken_connector_keeps_the_form_waiting_and_says_why(
+    station: Station, connector: object, message: str
+) -> None:
+    submit_reports(station, 2)
+    worker = OutboxWorker(
+        make_sessionmaker(station.engine),
+        station.cipher,
+        lambda _service: connector,  # type: ignore[arg-type, return-value]
+        Clock(),
+    )
+
+    assert worker.run_once()[Verdict.RETRY] == 2  # the queue carries on past the first
+    assert [(e.state, e.last_error) for e in outbox(station)] == [("pending", message)] * 2
