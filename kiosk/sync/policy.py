@@ -33,6 +33,9 @@ class Verdict(StrEnum):
     DELIVERED = "delivered"
     RETRY = "retry"
     PERMANENT = "permanent"  # to the dead letters, with the agency's message
+    # The request may have reached an agency that cannot recognise a resend (Open311
+    # has no idempotency key): never resent on its own, a technician decides.
+    UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,19 @@ def backoff_seconds(attempts: int) -> float:
 
 
 def decide(
-    status: int | None, attempts: int, now: dt.datetime, retry_after: str | None = None
+    status: int | None,
+    attempts: int,
+    now: dt.datetime,
+    retry_after: str | None = None,
+    uncertain: bool = False,
+    verdict: Verdict | None = None,
 ) -> Decision:
-    """What to do after the ``attempts``-th failed or successful delivery attempt."""
-    verdict = classify(status)
+    """What to do after the ``attempts``-th failed or successful delivery attempt.
+    ``uncertain``: no answer, and the agency may have stored it all the same;
+    ``verdict``: the connector's reading of the answer, overriding the status's."""
+    if uncertain and status is None:
+        return Decision(Verdict.UNCERTAIN)
+    verdict = verdict or classify(status)
     if verdict is not Verdict.RETRY:
         return Decision(verdict)
     wait = backoff_seconds(attempts)

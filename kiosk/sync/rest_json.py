@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from kiosk.sync.worker import Answer, Delivery
+from kiosk.sync.protocol import Answer, Delivery
 
 DEFAULT_TIMEOUT_S = (3.05, 10.0)  # connect, read
 

@@ -21,50 +21,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.submissions import stored_payload
 from kiosk.sync.policy import Verdict, decide
+from kiosk.sync.protocol import Answer, Connector, Delivery
 from offline_cache.crypto import AnswerCipher
 from offline_cache.models import DeliveryAttempt, OutboxEntry, Submission
 
 log = logging.getLogger(__name__)
 STALE_SENDING = dt.timedelta(minutes=5)  # a claim older than this was a worker that died
 MESSAGE_LIMIT = 2000  # characters of an agency's message kept with an attempt
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What a connector sends: the submission's identity and its (decrypted) payload."""
-
-    submission_id: str  # the idempotency key, forever
-    reference: str
-    form_id: str
-    form_version: int
-    service_id: str
-    language: str
-    station_id: str
-    submitted_at: dt.datetime
-    payload: dict[str, object]
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What came back from one attempt. ``status`` None: no answer (connection refused,
-    timeout, connection dropped)."""
-
-    status: int | None
-    message: str | None = None  # the agency's own words, or the error; never the payload
-    retry_after: str | None = None
-    confirmation: str | None = None  # the agency's number for a stored submission
-
-
-class Connector(Protocol):
-    def send(self, delivery: Delivery) -> Answer: ...
 
 
 class OutboxWorker:
@@ -146,7 +115,9 @@ class OutboxWorker:
 
     def _record(self, outbox_id: int, attempts: int, answer: Answer) -> Verdict:
         now = self._clock()
-        decision = decide(answer.status, attempts, now, answer.retry_after)
+        decision = decide(
+            answer.status, attempts, now, answer.retry_after, answer.uncertain, answer.verdict
+        )
         message = (answer.message or "")[:MESSAGE_LIMIT] or None
         with self._sessions.begin() as session:
             entry = session.get(OutboxEntry, outbox_id)
