@@ -188,6 +188,11 @@ class OutboxEntry(Base):
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # while "sending"
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     confirmation: Mapped[str | None] = mapped_column(String(128))  # the agency's number
+    claimed_by: Mapped[str | None] = mapped_column(String(128))  # "host:pid:worker" while sending
+    agency_token: Mapped[str | None] = mapped_column(String(128))  # Open311: number comes later
+    # When the row stopped needing anything: delivered, or discarded by a technician.
+    # The retention period for purging the citizen's data counts from here.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class DeliveryAttempt(Base):
@@ -204,3 +209,21 @@ class DeliveryAttempt(Base):
     verdict: Mapped[str] = mapped_column(String(16), nullable=False)
     status: Mapped[int | None] = mapped_column(Integer)  # HTTP status; None: no answer
     message: Mapped[str | None] = mapped_column(Text)  # the agency's message or the error
+
+
+class SyncAudit(Base):
+    """What a technician (or the retention purge) did to a submission's delivery:
+    retried, discarded, confirmed by hand, purged. No foreign key: the trail
+    outlives the purged submission. Holds references, never the citizen's answers."""
+
+    __tablename__ = "sync_audit"
+    __table_args__ = (Index("ix_sync_audit_reference", "reference"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    submission_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    reference: Mapped[str] = mapped_column(String(32), nullable=False)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    station_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from kiosk.sync.policy import Verdict
 
@@ -56,6 +56,7 @@ class Connector(Protocol):
     def send(self, delivery: Delivery) -> Answer: ...
 
 
+@runtime_checkable
 class TokenResolver(Protocol):
     """A connector whose agency answers some submissions with a token first."""
 

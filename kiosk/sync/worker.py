@@ -1,15 +1,24 @@
 """The outbox worker: claims due submissions, hands each to its connector, records
 the attempt and applies the retry policy. No Qt: the kiosk runs it on a worker
-thread, and ``kiosk sync run`` (to come) without a screen.
+thread (:mod:`kiosk.sync.runner`), and ``kiosk sync run`` without a screen.
 
 Every state change is its own short transaction, so a crash at any moment
 leaves each row in a state a restart understands:
 
 * ``pending``: waiting for ``next_attempt_at``;
-* ``sending``: claimed; if the worker died there, :meth:`OutboxWorker.recover`
-  puts it back to ``pending`` (the agency dedupes on the idempotency key);
-* ``delivered`` (with the agency's confirmation) or ``dead`` (refused: the
-  agency's message waits for a technician).
+* ``sending``: claimed by one worker (``claimed_by``); if that worker died,
+  :meth:`OutboxWorker.recover` puts the row back to ``pending`` (the agency
+  dedupes on the idempotency key) or, for an agency that cannot dedupe
+  (Open311), to ``uncertain``;
+* ``delivered`` (with the agency's confirmation, or a token to look it up
+  with), ``dead`` (refused: the agency's message waits for a technician),
+  ``uncertain`` (maybe received: a technician checks with the agency) or
+  ``discarded`` (a technician gave up on it; audited).
+
+A batch of claimed rows is sent by several threads at once (the agencies'
+latency, not our CPU, is what a backlog waits on) and its outcomes are stored
+in one transaction: a crash mid-batch leaves the rows ``sending``, which is
+the same as a crash mid-request.
 
 On PostgreSQL the claim uses ``FOR UPDATE SKIP LOCKED``, so several stations
 sharing one store never send the same row together; SQLite's write lock
@@ -20,14 +29,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.submissions import stored_payload
 from kiosk.sync.policy import Verdict, decide
-from kiosk.sync.protocol import Answer, Connector, Delivery
+from kiosk.sync.protocol import Answer, Connector, Delivery, TokenResolver
 from offline_cache.crypto import AnswerCipher
 from offline_cache.models import DeliveryAttempt, OutboxEntry, Submission
 
@@ -36,24 +49,50 @@ STALE_SENDING = dt.timedelta(minutes=5)  # a claim older than this was a worker 
 MESSAGE_LIMIT = 2000  # characters of an agency's message kept with an attempt
 
 
+def worker_name() -> str:
+    """``host:pid:random``: tells a later worker on this machine whether the one that
+    claimed a row is still alive (see :meth:`OutboxWorker.recover`)."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 class OutboxWorker:
+    """``senders``: how many requests are in flight at once within a batch."""
+
     def __init__(
         self,
         sessions: sessionmaker[Session],
         cipher: AnswerCipher,
         connector_for: Callable[[str], Connector | None],
         clock: Callable[[], dt.datetime],
+        *,
+        senders: int = 1,
+        name: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
         self._connector_for = connector_for  # service id -> its agency's connector
         self._clock = clock
+        self.name = name or worker_name()
+        self._pool = ThreadPoolExecutor(senders, "outbox-send") if senders > 1 else None
 
-    def run_once(self, limit: int = 50) -> dict[Verdict, int]:
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+    def run_once(self, limit: int = 32) -> dict[Verdict, int]:
         """Send what is due now (at most ``limit``); counts of what happened."""
         counts = dict.fromkeys(Verdict, 0)
-        for outbox_id in self.claim(limit):
-            counts[self.deliver(outbox_id)] += 1
+        claimed = self.claim(limit)
+        if not claimed:
+            return counts
+        loaded = self._load(claimed)
+        if self._pool is not None and len(loaded) > 1:
+            answers = list(self._pool.map(self._send, [d for _, _, d in loaded]))
+        else:
+            answers = [self._send(d) for _, _, d in loaded]
+        results = [(i, n, a) for (i, n, _), a in zip(loaded, answers, strict=True)]
+        for verdict in self._record(results):
+            counts[verdict] += 1
         return counts
 
     def claim(self, limit: int) -> list[int]:
@@ -67,78 +106,178 @@ class OutboxWorker:
                 .with_for_update(skip_locked=True)
             ).all()
             for row in rows:
-                row.state, row.claimed_at = "sending", now
+                row.state, row.claimed_at, row.claimed_by = "sending", now, self.name
             return [row.id for row in rows]
 
     def deliver(self, outbox_id: int) -> Verdict:
-        """One attempt for a claimed row; the outcome is stored before this returns."""
+        """One attempt for one claimed row; the outcome is stored before this returns."""
+        loaded = self._load([outbox_id])
+        if not loaded:
+            return Verdict.PERMANENT
+        (_, attempts, delivery) = loaded[0]
+        return self._record([(outbox_id, attempts, self._send(delivery))])[0]
+
+    def _load(self, outbox_ids: list[int]) -> list[tuple[int, int, Delivery]]:
+        """The claimed rows as deliveries (decrypted), in one read."""
         with self._sessions() as session:
-            entry = session.get(OutboxEntry, outbox_id)
-            submission = session.get(Submission, entry.submission_id) if entry else None
-            if entry is None or submission is None:
-                return Verdict.PERMANENT
-            delivery = Delivery(
-                submission.id,
-                submission.reference,
-                submission.form_id,
-                submission.form_version,
-                submission.service_id,
-                submission.language,
-                submission.station_id,
-                submission.created_at,
-                stored_payload(submission, self._cipher),
-            )
-            attempts = entry.attempts + 1
+            rows = session.execute(
+                select(OutboxEntry, Submission)
+                .join(Submission, Submission.id == OutboxEntry.submission_id)
+                .where(OutboxEntry.id.in_(outbox_ids))
+                .order_by(OutboxEntry.id)
+            ).all()
+            return [
+                (
+                    entry.id,
+                    entry.attempts + 1,
+                    Delivery(
+                        submission.id,
+                        submission.reference,
+                        submission.form_id,
+                        submission.form_version,
+                        submission.service_id,
+                        submission.language,
+                        submission.station_id,
+                        submission.created_at,
+                        stored_payload(submission, self._cipher),
+                    ),
+                )
+                for entry, submission in rows
+            ]
+
+    def _send(self, delivery: Delivery) -> Answer:
         connector = self._connector_for(delivery.service_id)
         if connector is None:
-            answer = Answer(None, "no connector is configured for this service")
-        else:
-            try:
-                answer = connector.send(delivery)
-            except Exception as exc:  # a connector bug must not stop the queue
-                log.exception("connector failed for %s", delivery.reference)
-                answer = Answer(None, f"connector error: {type(exc).__name__}")
-        return self._record(outbox_id, attempts, answer)
+            return Answer(None, "no connector is configured for this service")
+        try:
+            return connector.send(delivery)
+        except Exception as exc:  # a connector bug must not stop the queue
+            log.exception("connector failed for %s", delivery.reference)
+            return Answer(None, f"connector error: {type(exc).__name__}")
 
     def recover(self) -> int:
-        """Claims left by a worker that died mid-send go back to the queue."""
-        stale = self._clock() - STALE_SENDING
-        with self._sessions.begin() as session:
-            rows = session.scalars(
-                select(OutboxEntry).where(
-                    OutboxEntry.state == "sending", OutboxEntry.claimed_at < stale
-                )
-            ).all()
-            for row in rows:
-                row.state, row.claimed_at = "pending", None
-            return len(rows)
-
-    def _record(self, outbox_id: int, attempts: int, answer: Answer) -> Verdict:
+        """Claims left by a worker that died mid-send go back to the queue: at once
+        when that worker ran on this machine and its process is gone, otherwise
+        after :data:`STALE_SENDING`. A row whose agency cannot recognise a resend
+        becomes ``uncertain`` instead: the request may have reached it."""
         now = self._clock()
+        host = self.name.split(":", 1)[0]
+        with self._sessions.begin() as session:
+            rows = session.execute(
+                select(OutboxEntry, Submission.service_id)
+                .join(Submission, Submission.id == OutboxEntry.submission_id)
+                .where(OutboxEntry.state == "sending")
+                .with_for_update(skip_locked=True)
+            ).all()
+            recovered = 0
+            for row, service_id in rows:
+                stale = row.claimed_at is None or row.claimed_at < now - STALE_SENDING
+                if not (stale or _orphaned_here(row.claimed_by, host)):
+                    continue
+                connector = self._connector_for(service_id)
+                if getattr(connector, "idempotent", True):
+                    row.state = "pending"
+                else:
+                    row.state = "uncertain"
+                    row.last_error = (
+                        "the station stopped while sending; the agency may have it. "
+                        "Check with the agency before sending again"
+                    )
+                row.claimed_at = row.claimed_by = None
+                recovered += 1
+            return recovered
+
+    def resolve_tokens(self, limit: int = 20) -> int:
+        """Ask the agency for the numbers it promised (Open311 tokens); how many came."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(OutboxEntry.id, OutboxEntry.agency_token, Submission.service_id)
+                .join(Submission, Submission.id == OutboxEntry.submission_id)
+                .where(
+                    OutboxEntry.state == "delivered",
+                    OutboxEntry.agency_token.is_not(None),
+                    OutboxEntry.confirmation.is_(None),
+                )
+                .limit(limit)
+            ).all()
+        found = 0
+        for outbox_id, token, service_id in rows:
+            connector = self._connector_for(service_id)
+            if not isinstance(connector, TokenResolver) or token is None:
+                continue
+            try:
+                answer = connector.resolve(token)
+            except Exception:
+                log.exception("token lookup failed for outbox %s", outbox_id)
+                continue
+            if answer.confirmation:
+                with self._sessions.begin() as session:
+                    entry = session.get(OutboxEntry, outbox_id)
+                    if entry is not None:
+                        entry.confirmation = answer.confirmation[:128]
+                found += 1
+        return found
+
+    def _record(self, results: Iterable[tuple[int, int, Answer]]) -> list[Verdict]:
+        """Store every outcome of a batch in one transaction."""
+        now = self._clock()
+        verdicts = []
+        with self._sessions.begin() as session:
+            for outbox_id, attempts, answer in results:
+                verdicts.append(self._apply(session, now, outbox_id, attempts, answer))
+        return verdicts
+
+    def _apply(
+        self, session: Session, now: dt.datetime, outbox_id: int, attempts: int, answer: Answer
+    ) -> Verdict:
         decision = decide(
             answer.status, attempts, now, answer.retry_after, answer.uncertain, answer.verdict
         )
         message = (answer.message or "")[:MESSAGE_LIMIT] or None
-        with self._sessions.begin() as session:
-            entry = session.get(OutboxEntry, outbox_id)
-            assert entry is not None
-            session.add(
-                DeliveryAttempt(
-                    outbox_id=outbox_id,
-                    attempted_at=now,
-                    verdict=decision.verdict.value,
-                    status=answer.status,
-                    message=message,
-                )
+        entry = session.get(OutboxEntry, outbox_id)
+        if entry is None or entry.state != "sending" or entry.claimed_by != self.name:
+            # Taken back by recover() after a very long send, or changed by a
+            # technician meanwhile: their decision stands; the attempt is still kept.
+            log.warning("outbox %s changed while sending; outcome kept as an attempt", outbox_id)
+        session.add(
+            DeliveryAttempt(
+                outbox_id=outbox_id,
+                attempted_at=now,
+                verdict=decision.verdict.value,
+                status=answer.status,
+                message=message,
             )
-            entry.attempts, entry.claimed_at = attempts, None
-            if decision.verdict is Verdict.DELIVERED:
-                entry.state, entry.delivered_at = "delivered", now
-                entry.confirmation, entry.last_error = answer.confirmation, None
-            elif decision.verdict is Verdict.RETRY:
-                entry.state, entry.last_error = "pending", message
-                entry.next_attempt_at = now + dt.timedelta(seconds=decision.wait_s)
-            else:
-                entry.state, entry.last_error = "dead", message
+        )
+        if entry is None or entry.state != "sending" or entry.claimed_by != self.name:
+            return decision.verdict
+        entry.attempts, entry.claimed_at, entry.claimed_by = attempts, None, None
+        if decision.verdict is Verdict.DELIVERED:
+            entry.state, entry.delivered_at, entry.closed_at = "delivered", now, now
+            entry.confirmation = answer.confirmation[:128] if answer.confirmation else None
+            entry.agency_token = answer.token[:128] if answer.token else None
+            entry.last_error = None
+        elif decision.verdict is Verdict.RETRY:
+            entry.state, entry.last_error = "pending", message
+            entry.next_attempt_at = now + dt.timedelta(seconds=decision.wait_s)
+        else:  # PERMANENT: a dead letter; UNCERTAIN: the technician asks the agency
+            entry.state = "dead" if decision.verdict is Verdict.PERMANENT else "uncertain"
+            entry.last_error = message
         log.info("outbox %s: %s (%s)", outbox_id, decision.verdict.value, answer.status)
         return decision.verdict
+
+
+def _orphaned_here(claimed_by: str | None, host: str) -> bool:
+    """True when ``claimed_by`` names a process on this machine that no longer runs."""
+    parts = (claimed_by or "").split(":")
+    if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, owned by someone else
+        return False
+    return False
