@@ -91,6 +91,32 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="delivering submitted forms to the agencies")
     sync_sub = sync.add_subparsers(dest="action", required=True, metavar="ACTION")
     sync_sub.add_parser("status", help="forms waiting, delivered and refused (dead letters)")
+    sync_sub.add_parser("list", help="every form not delivered yet, with its last error")
+    sync_run = sync_sub.add_parser("run", help="send waiting forms (until stopped, or --once)")
+    sync_run.add_argument(
+        "--once", action="store_true", help="one pass over what is due, then exit"
+    )
+    for name, helptext in (
+        ("retry", "send a refused or uncertain form again (after fixing the cause)"),
+        ("discard", "stop trying to send a form (--reason required; audited)"),
+        ("confirm", "mark an uncertain form delivered: the agency has it (--number)"),
+    ):
+        act = sync_sub.add_parser(name, help=helptext)
+        act.add_argument("reference", help="the form's reference, as on the receipt")
+        if name == "discard":
+            act.add_argument("--reason", required=True, help="why (kept in the audit)")
+        elif name == "confirm":
+            act.add_argument("--number", help="the agency's number for it, if they gave one")
+        else:
+            act.add_argument("--note", help="what was fixed (kept in the audit)")
+
+    sim = sub.add_parser(
+        "agency-sim", help="run the reference agency servers on loopback (for the demo)"
+    )
+    sim.add_argument(
+        "--port", type=int, default=8765, help="rest_json port; +1 openrosa, +2 open311"
+    )
+    sim.add_argument("--token", default="demo-token", help="the bearer token rest_json asks for")
 
     technician = sub.add_parser("technician", help="technician mode")
     technician_sub = technician.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -142,6 +168,10 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
 
     if args.command == "technician":
         return commands.technician_hash_pin()
+    if args.command == "agency-sim":  # needs no station config
+        from kiosk.agency_sim.serve import serve
+
+        return serve(args.port, args.token)
     if args.command == "forms":  # needs no station config: a form is checked anywhere
         return commands.forms_check(Path(args.path))
     if args.command == "demo":
@@ -166,12 +196,26 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
     if args.command == "content":
         return commands.content_check(Path(args.path) if args.path else config.pack_dir)
     if args.command == "sync":
-        return commands.sync_status(config)
+        return _sync(config, args)
     if args.command == "printer":
         return commands.printer(config, args.action)
     if args.command == "ticket":
         return commands.ticket_issue(config, args.service, args.lang, args.priority)
     raise AssertionError(args.command)
+
+
+def _sync(config: StationConfig, args: argparse.Namespace) -> int:
+    from kiosk import sync_commands
+
+    if args.action == "status":
+        return sync_commands.status(config)
+    if args.action == "list":
+        return sync_commands.listing(config)
+    if args.action == "run":
+        return sync_commands.run(config, args.once)
+    note = args.reason if args.action == "discard" else getattr(args, "number", None)
+    note = note or getattr(args, "note", None)
+    return sync_commands.act(config, args.action, args.reference, note)
 
 
 def _run_gui(config: StationConfig, gui: GuiRunner | None) -> int:

@@ -14,6 +14,7 @@ from kiosk.problems import EXIT_BAD_INPUT, InvalidFile, Problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 def config_show(config: StationConfig) -> int:
@@ -32,6 +33,19 @@ def config_check(config: StationConfig) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from kiosk.sync.routing import route
+
+    routing = route(pack, config.settings.agencies, config.source or Path("station.toml"))
+    for problem in routing.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if routing.problems:
+        return EXIT_BAD_INPUT
+    if routing.unrouted:
+        print(
+            f"warning: no connector for {', '.join(routing.unrouted)}: their forms are "
+            "kept at the station until one is configured",
+            file=sys.stderr,
+        )
     missing = [
         lang for lang in config.settings.station.languages if lang not in pack.pack.languages
     ]
@@ -67,27 +81,6 @@ def db_current(config: StationConfig) -> int:
     return 0
 
 
-def sync_status(config: StationConfig) -> int:
-    """``kiosk sync status``: counts by state, the oldest waiting form, the dead letters."""
-    from kiosk.sync.status import outbox_status
-    from offline_cache.engine import make_sessionmaker
-    from offline_cache.migrate import upgrade
-
-    with _store(config) as engine:
-        upgrade(engine)
-        status = outbox_status(make_sessionmaker(engine))
-    counts = ", ".join(f"{n} {state}" for state, n in status.counts.items())
-    print(f"outbox: {counts}")
-    if status.oldest_waiting is not None:
-        print(f"oldest waiting since {status.oldest_waiting.isoformat(timespec='seconds')}")
-    for letter in status.dead:
-        print(
-            f"dead: {letter.reference} ({letter.service_id}), {letter.attempts} attempt(s): "
-            f"{letter.last_error or 'no message'}"
-        )
-    return 0
-
-
 @contextmanager
 def _store(config: StationConfig) -> Iterator[Engine]:
     from offline_cache.engine import make_engine
@@ -97,6 +90,17 @@ def _store(config: StationConfig) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def store_sessions(config: StationConfig) -> Iterator[sessionmaker[Session]]:
+    """The station's store, upgraded, for a command that only reads or writes rows."""
+    from offline_cache.engine import make_sessionmaker
+    from offline_cache.migrate import upgrade
+
+    with _store(config) as engine:
+        upgrade(engine)
+        yield make_sessionmaker(engine)
 
 
 def content_check(folder: Path) -> int:

@@ -26,6 +26,10 @@ from kiosk.i18n import SUPPORTED_LANGUAGES
 from kiosk.problems import InvalidFile, Problem
 from kiosk.settings_table import mask_secret, parse_sections, setting
 
+# Connector settings whose values are never printed back (kiosk.sync.connector_spec
+# has the same list; kept here so the first frame does not import pydantic).
+SECRET_KEYS = frozenset({"token", "bearer_token", "api_key", "password", "client_secret"})
+
 APP_NAME = "onestop-kiosk"
 ENV_VAR = "KIOSK_CONFIG"
 SAMPLE_PACK = Path(__file__).resolve().parent / "sample_pack"
@@ -263,6 +267,30 @@ class TechnicianSettings:
 
 
 @dataclass(frozen=True)
+class SyncSettings:
+    enabled: bool = setting(
+        True, "Send submitted forms to the agencies from this station", kind="bool"
+    )
+    senders: int = setting(
+        4, "Submissions in flight at once while a backlog drains", kind="int", minimum=1, maximum=16
+    )
+    retention_days: int = setting(
+        30,
+        "Days a delivered submission's answers stay in the store before they are purged",
+        kind="int",
+        minimum=1,
+        maximum=3650,
+    )
+    probe_seconds: int = setting(
+        15,
+        "While an agency cannot be reached, how often to check whether it is back",
+        kind="int",
+        minimum=2,
+        maximum=600,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     kiosk: KioskSettings = field(default_factory=KioskSettings)
@@ -270,14 +298,47 @@ class Settings:
     content: ContentSettings = field(default_factory=ContentSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     technician: TechnicianSettings = field(default_factory=TechnicianSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    # [agencies.<id>]: the connector settings of one agency of the content pack,
+    # laid over the pack's own (the URL of this center's server, the secrets).
+    # Checked against the pack, where the connector's type is known: kiosk.sync.routing.
+    agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-SECTIONS: dict[str, type[Any]] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
+SECTIONS: dict[str, type[Any]] = {
+    f.name: f.default_factory  # type: ignore[misc]
+    for f in fields(Settings)
+    if f.name != "agencies"
+}
 
 
 def parse_settings(file: Path, raw: dict[str, Any]) -> Settings:
     """Check ``raw`` (a parsed TOML document) against the table; every problem at once."""
-    return Settings(**parse_sections(file, raw, SECTIONS))
+    raw = dict(raw)
+    agencies = raw.pop("agencies", {})
+    problems = _agency_tables(file, agencies)
+    try:
+        sections = parse_sections(file, raw, SECTIONS)
+    except InvalidFile as exc:
+        raise InvalidFile(exc.problems + problems) from None
+    if problems:
+        raise InvalidFile(problems)
+    return Settings(**sections, agencies=agencies)
+
+
+def _agency_tables(file: Path, agencies: Any) -> list[Problem]:
+    import re
+
+    if not isinstance(agencies, dict):
+        return [Problem(file, "agencies", "must be tables: [agencies.<agency id>]")]
+    problems = []
+    for name, table in agencies.items():
+        if not re.fullmatch(SLUG, name):
+            problems.append(Problem(file, f"agencies.{name}", "not an agency id of the pack"))
+        elif not isinstance(table, dict):
+            where = f"agencies.{name}"
+            problems.append(Problem(file, where, f"must be a table: [{where}]"))
+    return problems
 
 
 class StationConfig:
@@ -335,11 +396,23 @@ class StationConfig:
                 if spec.metadata["secret"]:
                     value = mask_secret(value)
                 yield f"{section_name}.{spec.name}", value, spec.metadata["description"]
+        for agency, table in self.settings.agencies.items():
+            for key, value in _flatten(table):
+                shown = mask_secret(value) if key.rsplit(".", 1)[-1] in SECRET_KEYS else value
+                yield f"agencies.{agency}.{key}", shown, "connector setting for this agency"
         yield "(effective) data_dir", str(self.data_dir), "where the store and spool live"
         yield "(effective) store_url", mask_secret(self.store_url), "the store this station uses"
         yield "(effective) content_pack", str(self.pack_dir), "the content pack in use"
         yield "(effective) spool_dir", str(self.spool_dir), "where tickets are printed to"
         yield "(effective) key_file", str(self.key_file), "the key to citizens' stored answers"
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
 
 
 def config_path_from(arg: str | os.PathLike[str] | None) -> tuple[Path, bool]:

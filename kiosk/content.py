@@ -30,6 +30,10 @@ class _Strict(BaseModel):
 class Agency(_Strict):
     id: Slug
     name: Localized
+    # How this agency's forms are delivered (see docs/content-packs.md, "Connectors"):
+    # checked with the station config's [agencies.<id>] laid over it, by
+    # kiosk.sync.routing. Secrets go in the station config, never here.
+    connector: dict[str, Any] | None = None
 
 
 class Service(_Strict):
@@ -52,6 +56,9 @@ class Service(_Strict):
         str | bool | int | float | list[str],
     ] = {}
     needs_appointment: bool = False
+    # Connector settings for this service only, laid over its agency's (an Open311
+    # service_code, another endpoint).
+    connector: dict[str, Any] | None = None
     average_service_minutes: Annotated[float, Field(gt=0, le=240)] = 5.0
 
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from kiosk.forms.definition import FormDefinition
     from kiosk.forms.engine import FormSession
     from kiosk.receipts import Receipt
+    from kiosk.sync.station_sync import StationSync
 
 log = logging.getLogger(__name__)
 # What Station.open raises for a station a person must fix (pack, store); each
@@ -94,6 +95,7 @@ class Station:
         self.queue = QueueService(self._sessions, pack, station_id, tz=self.tz, clock=clock)
         self.print_queue = PrintQueue(self._sessions, printer, station_id, clock=clock)
         self._cipher: AnswerCipher | None = None
+        self._sync: StationSync | None = None
         self.forms: dict[str, FormDefinition] = {}
         self.unavailable: dict[str, str] = {}  # service id -> why, for the technician
         self.clock = clock
@@ -104,6 +106,15 @@ class Station:
         if self._cipher is None:
             self._cipher = AnswerCipher.from_file(self.config.key_file)
         return self._cipher
+
+    @property
+    def sync(self) -> StationSync:
+        """Delivery to the agencies: routing, the worker thread, the technician's actions."""
+        if self._sync is None:
+            from kiosk.sync.station_sync import StationSync
+
+            self._sync = StationSync(self)
+        return self._sync
 
     @classmethod
     def open(cls, config: StationConfig, clock: Clock = utcnow) -> Station:
@@ -144,6 +155,8 @@ class Station:
                 log.error("service %s unavailable: %s", service.id, self.unavailable[service.id])
 
     def close(self) -> None:
+        if self._sync is not None:
+            self._sync.stop()
         self.engine.dispose()
 
     def issue_ticket(self, service_id: str, language: str, priority: bool = False) -> TicketOutcome:
@@ -168,7 +181,10 @@ class Station:
         """
         from kiosk.form_submit import submit_form
 
-        return submit_form(self, service_id, form, priority)
+        outcome = submit_form(self, service_id, form, priority)
+        if self._sync is not None:
+            self._sync.wake()  # committed: the worker may send it now
+        return outcome
 
     def transaction(self) -> AbstractContextManager[Session]:
         """A store transaction: everything written in it commits together or not at all."""

@@ -15,8 +15,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: Setting names whose values are never printed back.
-SECRET_KEYS = frozenset({"token", "bearer_token", "api_key", "password", "client_secret"})
+from kiosk.config import SECRET_KEYS
+
+__all__ = ["SECRET_KEYS", "ConnectorSpec"]
 
 HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s/]+(/\S*)?$")]
 Seconds = Annotated[float, Field(gt=0, le=120)]

@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from offline_cache.models import OutboxEntry, Submission
 
-STATES = ("pending", "sending", "delivered", "dead")
+STATES = ("pending", "sending", "delivered", "uncertain", "dead", "discarded")
 
 
 @dataclass(frozen=True)
 class DeadLetter:
+    """A submission a technician must look at: refused (dead) or maybe received (uncertain)."""
+
+    state: str
     reference: str
     service_id: str
     attempts: int
@@ -42,10 +45,12 @@ def outbox_status(sessions: sessionmaker[Session]) -> OutboxStatus:
         dead = session.execute(
             select(Submission.reference, Submission.service_id, OutboxEntry)
             .join(OutboxEntry, OutboxEntry.submission_id == Submission.id)
-            .where(OutboxEntry.state == "dead")
+            .where(OutboxEntry.state.in_(("dead", "uncertain")))
             .order_by(OutboxEntry.created_at)
         ).all()
-    letters = [DeadLetter(ref, service, e.attempts, e.last_error) for ref, service, e in dead]
+    letters = [
+        DeadLetter(e.state, ref, service, e.attempts, e.last_error) for ref, service, e in dead
+    ]
     if oldest is not None and oldest.tzinfo is None:  # func.min bypasses the column type
         oldest = oldest.replace(tzinfo=dt.UTC)
     return OutboxStatus(counts, oldest, letters)

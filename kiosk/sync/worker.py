@@ -74,6 +74,8 @@ class OutboxWorker:
         self._clock = clock
         self.name = name or worker_name()
         self._pool = ThreadPoolExecutor(senders, "outbox-send") if senders > 1 else None
+        # Whether the last batch got no answer at all from any agency (offline).
+        self.unanswered = False
 
     def close(self) -> None:
         if self._pool is not None:
@@ -90,6 +92,7 @@ class OutboxWorker:
             answers = list(self._pool.map(self._send, [d for _, _, d in loaded]))
         else:
             answers = [self._send(d) for _, _, d in loaded]
+        self.unanswered = bool(answers) and all(a.status is None for a in answers)
         results = [(i, n, a) for (i, n, _), a in zip(loaded, answers, strict=True)]
         for verdict in self._record(results):
             counts[verdict] += 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from kiosk.sync.worker import OutboxWorker
 from offline_cache.engine import make_sessionmaker
 from offline_cache.models import DeliveryAttempt, OutboxEntry, Submission
 from tests.helpers.sample_answers import street_problem
-from tests.kiosk.test_form_submit import filled, open_station
+from tests.kiosk.test_form_submit import filled
 
 
 class Clock:
@@ -38,19 +37,6 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def agency() -> Iterator[AgencySim]:
-    with AgencySim(token="s3cret") as sim:
-        yield sim
-
-
-@pytest.fixture
-def station(tmp_path: Path, store_url: str) -> Iterator[Station]:
-    station = open_station(tmp_path, store_url)
-    yield station
-    station.close()
 
 
 def submit_reports(station: Station, n: int) -> list[str]:
@@ -227,7 +213,7 @@ def test_kiosk_sync_status_shows_what_waits_what_arrived_and_what_was_refused(
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "outbox: 1 pending, 0 sending, 1 delivered, 1 dead"
+    assert lines[0] == "outbox: 1 pending, 0 sending, 1 delivered, 0 uncertain, 1 dead, 0 discarded"
     assert lines[1].startswith("oldest waiting since 20")
     (dead,) = [line for line in lines if line.startswith("dead: ")]
     assert "(report-pothole), 1 attempt(s): 401: wrong or missing token" in dead

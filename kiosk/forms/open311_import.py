@@ -1,0 +1,561 @@
+"""Turn a city's Open311 service list into OneStop forms, one per service.
+
+``GET services.json`` and, for each service with ``metadata: true``, ``GET
+services/{code}.json``; each definition's attributes become questions, one
+per page, in the definition's ``order``, ``required`` as given,
+``description`` as the label and ``datatype_description`` as the hint:
+
+=================  ==================
+Open311 datatype   OneStop kind
+=================  ==================
+string             short_text
+text               long_text
+number             number
+datetime           date
+singlevaluelist    single_choice
+multivaluelist     multiple_choice
+=================  ==================
+
+An attribute with ``variable: false`` is information, not a question: its
+text becomes the help of the description page. Around the attributes come the
+questions every 311 request needs, laid out like the sample pack's street
+problem form: a description, the place (a street address or the nearest
+intersection) and, if the visitor wants to hear back, their contact details.
+The form's ``output`` uses the Open311 names (``description``,
+``address_string``, ``attribute[CODE]``...), so the ``open311`` connector
+settings from :func:`connector_snippet` line up with it.
+
+Decisions. An attribute whose datatype we do not know (or whose code or list
+values cannot be sent back) is left out with a warning when it is optional, as
+the technician may add a question by hand; when it is required the whole
+service is left out with a warning, because the city would refuse every
+request from a form that cannot ask it. Text from the server is cleaned
+(control and bidi characters, length) and written with ``yaml.safe_dump``
+only, and every form is loaded back with the real loader before it is kept.
+A server that cannot be reached or does not answer Open311 JSON raises
+:class:`Open311ImportError` with one line, and nothing is written. Existing
+files are not overwritten unless asked. The forms are in ``language`` only
+(the fixed questions have English and Spanish text): translate them before
+the pack offers another language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import requests
+import yaml
+
+from kiosk.forms.loader import load_form
+from kiosk.problems import InvalidFile
+
+log = logging.getLogger(__name__)
+KINDS = {
+    "string": "short_text",
+    "text": "long_text",
+    "number": "number",
+    "datetime": "date",
+    "singlevaluelist": "single_choice",
+    "multivaluelist": "multiple_choice",
+}
+CHOICE_KINDS = ("single_choice", "multiple_choice")
+MAX_BODY_BYTES = 5_000_000  # a service list is kilobytes; more is not an Open311 answer
+TIMEOUT_S = (3.05, 15.0)
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+#: The fixed questions' text; other languages get English to translate.
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "describe": "Describe the problem",
+        "where": "Where is the problem?",
+        "where_help": "If you do not know the address, give the two nearest cross streets.",
+        "how": "How do you want to tell us the place?",
+        "by_address": "With a street address",
+        "by_intersection": "With the nearest intersection",
+        "address_title": "Street address",
+        "address": "Address closest to the problem",
+        "address_hint": "The building number and the street, for example 1200 Main St.",
+        "intersection_title": "Nearest intersection",
+        "street_1": "First street",
+        "street_2": "Street that crosses it",
+        "updates": "Updates",
+        "wants_updates": "Would you like the city to contact you about this report?",
+        "contact": "How can the city contact you?",
+        "first_name": "First name",
+        "last_name": "Last name",
+        "email": "Email address",
+        "phone": "Phone number",
+    },
+    "es": {
+        "describe": "Describa el problema",
+        "where": "¿Dónde está el problema?",
+        "where_help": "Si no sabe la dirección, indique las dos calles que se cruzan más cerca.",
+        "how": "¿Cómo quiere indicarnos el lugar?",
+        "by_address": "Con una dirección",
+        "by_intersection": "Con el cruce de calles más cercano",
+        "address_title": "Dirección",
+        "address": "Dirección más cercana al problema",
+        "address_hint": "El número del edificio y la calle, por ejemplo 1200 Main St.",
+        "intersection_title": "Cruce de calles más cercano",
+        "street_1": "Primera calle",
+        "street_2": "Calle que la cruza",
+        "updates": "Avisos",
+        "wants_updates": "¿Quiere que la ciudad se comunique con usted sobre este reporte?",
+        "contact": "¿Cómo puede comunicarse la ciudad con usted?",
+        "first_name": "Nombre",
+        "last_name": "Apellidos",
+        "email": "Correo electrónico",
+        "phone": "Número de teléfono",
+    },
+}
+#: Open311 request field -> the payload key(s) the imported forms fill it from.
+FIELDS: dict[str, str | list[str]] = {
+    "description": "description",
+    "address_string": ["address_string", "intersection"],  # the first with a value
+    "email": "email",
+    "phone": "phone",
+    "first_name": "first_name",
+    "last_name": "last_name",
+}
+
+
+class Open311ImportError(Exception):
+    """The import could not be done; the message is one line for the technician."""
+
+
+@dataclass(frozen=True)
+class ImportedService:
+    path: Path  # the form file written
+    form_id: str
+    service_code: str
+    attributes: dict[str, str]  # attribute code -> payload key, for the connector
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _Draft:
+    form: dict[str, Any]
+    code: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.form['id']}.yaml"
+
+
+def import_services(
+    base_url: str,
+    out_dir: Path,
+    *,
+    api_key: str | None = None,
+    jurisdiction_id: str | None = None,
+    language: str = "en",
+) -> list[Path]:
+    """Write one form per service into ``out_dir``; the files written."""
+    imported = import_open311(
+        base_url, out_dir, api_key=api_key, jurisdiction_id=jurisdiction_id, language=language
+    )
+    return [service.path for service in imported]
+
+
+def import_open311(
+    base_url: str,
+    out_dir: Path,
+    *,
+    api_key: str | None = None,
+    jurisdiction_id: str | None = None,
+    language: str = "en",
+    overwrite: bool = False,
+) -> list[ImportedService]:
+    """:func:`import_services`, with what the connector settings and the technician need
+    (the attribute map and the warnings of each service)."""
+    if not _LANGUAGE.match(language):
+        raise Open311ImportError(f"{language!r} is not a language code like en or es")
+    base = _base(base_url)
+    params = {k: v for k, v in (("api_key", api_key), ("jurisdiction_id", jurisdiction_id)) if v}
+    drafts: list[_Draft] = []
+    with requests.Session() as session:
+        listing = _get_json(session, base, "services.json", params)
+        if not isinstance(listing, list):
+            raise Open311ImportError(f"{base}services.json is not a list of services")
+        taken: set[str] = set()
+        for entry in listing:
+            draft = _draft(session, base, params, entry, language, taken)
+            if draft is not None:
+                taken.add(draft.form["id"])
+                drafts.append(draft)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    existing = [d.file_name for d in drafts if (out_dir / d.file_name).exists()]
+    if existing and not overwrite:
+        raise Open311ImportError(
+            f"{out_dir / existing[0]} already exists; move it away or import with overwrite"
+        )
+    return [kept for draft in drafts if (kept := _write(out_dir, language, draft)) is not None]
+
+
+def connector_snippet(
+    imported: Sequence[ImportedService], base_url: str, jurisdiction_id: str | None = None
+) -> str:
+    """The ``open311`` connector settings for each imported service, as YAML to paste
+    into the content pack (the ``api_key`` goes in the station config, not here)."""
+    entries = [
+        {"form": s.form_id, "connector": connector_settings(s, base_url, jurisdiction_id)}
+        for s in imported
+    ]
+    return yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
+
+
+def connector_settings(
+    service: ImportedService, base_url: str, jurisdiction_id: str | None = None
+) -> dict[str, Any]:
+    """One service's settings, as :class:`kiosk.sync.open311.Spec` reads them."""
+    settings: dict[str, Any] = {"type": "open311", "url": _base(base_url)}
+    if jurisdiction_id:
+        settings["jurisdiction_id"] = jurisdiction_id
+    settings["service_code"] = service.service_code
+    settings["fields"] = {k: list(v) if isinstance(v, list) else v for k, v in FIELDS.items()}
+    settings["attributes"] = dict(service.attributes)
+    return settings
+
+
+def _base(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+# --- fetching ------------------------------------------------------------------------
+
+
+def _get_json(session: requests.Session, base: str, path: str, params: dict[str, str]) -> Any:
+    body = bytearray()
+    try:
+        with session.get(base + path, params=params, timeout=TIMEOUT_S, stream=True) as response:
+            for chunk in response.iter_content(65536):
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise Open311ImportError(f"{base}{path} is too large for an Open311 answer")
+    except requests.RequestException as exc:  # the text holds the api key: only the type
+        raise Open311ImportError(
+            f"cannot reach the Open311 server at {base} ({type(exc).__name__})"
+        ) from None
+    if not 200 <= response.status_code < 300:
+        raise Open311ImportError(
+            f"{base}{path} answered {response.status_code} {_clean(response.reason, 80)}"
+        )
+    try:
+        return json.loads(bytes(body).decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise Open311ImportError(
+            f"{base}{path} is not JSON: is {base} the Open311 endpoint (ending in /v2/)?"
+        ) from None
+
+
+def _draft(
+    session: requests.Session,
+    base: str,
+    params: dict[str, str],
+    entry: object,
+    language: str,
+    taken: set[str],
+) -> _Draft | None:
+    """The form for one service of the list, or None (with a warning logged)."""
+    if not isinstance(entry, dict) or entry.get("service_code") in (None, ""):
+        log.warning("skipped an entry of services.json without a service_code")
+        return None
+    code = str(entry["service_code"])
+    shown = _clean(code, 60) or "?"
+    attributes: list[Any] = []
+    if entry.get("metadata") in (True, "true"):
+        try:
+            definition = _get_json(session, base, f"services/{quote(code, safe='')}.json", params)
+        except Open311ImportError as exc:
+            log.warning("service %s skipped: %s", shown, exc)
+            return None
+        found = definition.get("attributes") if isinstance(definition, dict) else None
+        if not isinstance(found, list):
+            log.warning("service %s skipped: its definition has no attributes list", shown)
+            return None
+        attributes = found
+    draft = _Draft({}, code)
+    questions: list[dict[str, Any]] = []
+    notes: list[str] = []
+    indexed = [(i, a) for i, a in enumerate(attributes) if isinstance(a, dict)]
+    for _, attr in sorted(indexed, key=lambda ia: (_order(ia[1]), ia[0])):
+        acode = str(attr.get("code") or "")
+        label = _clean(attr.get("description"), 500) or _clean(acode, 60) or "?"
+        if attr.get("variable") in (False, "false"):
+            notes.append(label)
+            continue
+        kind = KINDS.get(str(attr.get("datatype")))
+        required = attr.get("required") in (True, "true")
+        problem = _unusable(acode, kind, attr, draft.attributes)
+        if problem is not None:
+            if required:
+                log.warning("service %s skipped: required attribute %s", shown, problem)
+                return None
+            draft.warnings.append(f"service {shown}: optional attribute {problem}; left out")
+            continue
+        assert kind is not None
+        field_id = _identifier(acode, {q["id"] for q in questions})
+        question: dict[str, Any] = {"id": field_id, "kind": kind, "label": {language: label}}
+        hint = _clean(attr.get("datatype_description"), 1000)
+        if hint:
+            question["hint"] = {language: hint}
+        question["required"] = required
+        if kind in CHOICE_KINDS:
+            question["choices"] = _choices(attr, language)
+        if kind in ("short_text", "long_text"):
+            question["max_length"] = 250 if kind == "short_text" else 4000
+        questions.append(question)
+        draft.attributes[acode] = f"attribute[{acode}]"
+    name = _clean(entry.get("service_name"), 200) or shown
+    about = _sentences([_clean(entry.get("description"), 1000), *notes], 2000)
+    draft.form = _form(_slug(code, taken), name, about, questions, draft.attributes, language)
+    for warning in draft.warnings:
+        log.warning("%s", warning)
+    return draft
+
+
+def _unusable(
+    code: str, kind: str | None, attr: dict[str, Any], seen: dict[str, str]
+) -> str | None:
+    """Why an attribute cannot become a question, or None."""
+    shown = _clean(code, 60) or "(no code)"
+    if not code or len(code) > 180 or re.search(r"[\[\]\s]", code) or _clean(code, 180) != code:
+        return f"{shown} has a code that cannot be sent as attribute[CODE]"
+    if code in seen:
+        return f"{shown} is listed twice"
+    if kind is None:
+        datatype = _clean(attr.get("datatype"), 40)
+        return f"{shown} has datatype {datatype!r}, which OneStop does not know"
+    if kind in CHOICE_KINDS and not _choices(attr, "en"):
+        return f"{shown} is a list without values that can be sent back"
+    return None
+
+
+def _choices(attr: dict[str, Any], language: str) -> list[dict[str, Any]]:
+    """The list values a kiosk can offer. A key is sent back as it is, so one that is
+    empty, too long, repeated or holds control characters cannot be offered."""
+    choices, seen = [], set()
+    for value in attr.get("values") or []:
+        if not isinstance(value, dict) or value.get("key") in (None, ""):
+            continue
+        key = str(value["key"])
+        if len(key) > 100 or key in seen or _clean(key, 100) != key:
+            continue
+        seen.add(key)
+        choices.append({"value": key, "label": {language: _clean(value.get("name"), 200) or key}})
+    return choices
+
+
+def _form(
+    form_id: str,
+    name: str,
+    about: str,
+    questions: list[dict[str, Any]],
+    attributes: dict[str, str],
+    language: str,
+) -> dict[str, Any]:
+    words = TEXTS.get(language.split("-")[0], TEXTS["en"])
+
+    def t(key: str) -> dict[str, str]:
+        return {language: words[key]}
+
+    pages: list[dict[str, Any]] = [
+        {"id": q["id"], "title": {language: name}, "fields": [q]} for q in questions
+    ]
+    describe: dict[str, Any] = {"id": "describe", "title": {language: name}}
+    if about:
+        describe["help"] = {language: about}
+    # With no attribute questions, the description is all the city learns.
+    describe["fields"] = [
+        {
+            "id": "description",
+            "kind": "long_text",
+            "label": t("describe"),
+            "required": not questions,
+            "max_length": 4000,
+        }
+    ]
+    pages += [describe, *_location_and_contact(t)]
+    output = {
+        "description": "description",
+        "address_string": "street_address",
+        "intersection": "intersection",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "email": "email",
+        "phone": "phone",
+    }
+    for question, key in zip(questions, attributes.values(), strict=True):
+        output[key] = question["id"]
+    return {
+        "id": form_id,
+        "version": 1,
+        "title": {language: name},
+        "pages": pages,
+        "computed": [
+            {"id": "intersection", "expression": "cross_street_1 + ' & ' + cross_street_2"}
+        ],
+        "output": output,
+    }
+
+
+def _location_and_contact(t: Callable[[str], dict[str, str]]) -> list[dict[str, Any]]:
+    """The place and the contact pages, as the sample pack's street problem form has them."""
+
+    def question(field_id: str, kind: str, label: str = "", **more: Any) -> dict[str, Any]:
+        return {"id": field_id, "kind": kind, "label": t(label or field_id), **more}
+
+    return [
+        {
+            "id": "location_kind",
+            "title": t("where"),
+            "help": t("where_help"),
+            "fields": [
+                {
+                    "id": "location_type",
+                    "kind": "single_choice",
+                    "label": t("how"),
+                    "choices": [
+                        {"value": "address", "label": t("by_address")},
+                        {"value": "intersection", "label": t("by_intersection")},
+                    ],
+                }
+            ],
+        },
+        {
+            "id": "location_address",
+            "show_if": "location_type == 'address'",
+            "title": t("address_title"),
+            "fields": [
+                question(
+                    "street_address",
+                    "short_text",
+                    "address",
+                    hint=t("address_hint"),
+                    max_length=120,
+                )
+            ],
+        },
+        {
+            "id": "location_intersection",
+            "show_if": "location_type == 'intersection'",
+            "title": t("intersection_title"),
+            "fields": [
+                question("cross_street_1", "short_text", "street_1", max_length=80),
+                question("cross_street_2", "short_text", "street_2", max_length=80),
+            ],
+        },
+        {
+            "id": "updates",
+            "title": t("updates"),
+            "fields": [question("wants_updates", "yes_no")],
+        },
+        {
+            "id": "contact",
+            "show_if": "wants_updates",
+            "title": t("contact"),
+            "fields": [
+                question("first_name", "short_text", personal=True, required=False),
+                question("last_name", "short_text", personal=True, required=False),
+                question("email", "email", personal=True),
+                question("phone", "phone", personal=True, required=False),
+            ],
+        },
+    ]
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _write(out_dir: Path, language: str, draft: _Draft) -> ImportedService | None:
+    """Write one form, load it back with the real loader, and keep it only if it loads."""
+    path = out_dir / draft.file_name
+    scratch = out_dir / f".{draft.file_name}.tmp"  # not .yaml: never read as a form
+    header = (
+        "# Imported from an Open311 service list. Check it with `kiosk forms check PATH`,\n"
+        "# add next_steps, and translate it before the pack offers another language.\n"
+    )
+    text = header + yaml.safe_dump(draft.form, sort_keys=False, allow_unicode=True, width=100)
+    scratch.write_text(text, encoding="utf-8")
+    try:
+        load_form(scratch, [language], language)
+    except InvalidFile as exc:
+        scratch.unlink()
+        first = str(exc.problems[0]) if exc.problems else "it does not load"
+        log.warning("service %s skipped: its form does not load: %s", _clean(draft.code, 60), first)
+        return None
+    scratch.replace(path)
+    return ImportedService(
+        path, draft.form["id"], draft.code, dict(draft.attributes), tuple(draft.warnings)
+    )
+
+
+# --- cleaning server text ------------------------------------------------------------
+
+
+def _clean(value: object, limit: int) -> str:
+    """Server text made safe to show: no control, surrogate, private or unassigned
+    characters, no bidi overrides, whitespace collapsed, at most ``limit`` characters."""
+    if value is None or isinstance(value, dict | list):
+        return ""
+    kept = []
+    for ch in unicodedata.normalize("NFC", str(value)):
+        category = unicodedata.category(ch)
+        if ch in "\t\n\r\x85" or category in ("Zl", "Zp"):
+            kept.append(" ")
+        elif category not in ("Cc", "Cs", "Co", "Cn") and not _BIDI.match(ch):
+            kept.append(ch)
+    text = " ".join("".join(kept).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _sentences(parts: list[str], limit: int) -> str:
+    """Texts joined as one paragraph, each closed with a full stop if it has none."""
+    texts = [p if p[-1] in ".!?:;…" else p + "." for p in parts if p]
+    return _clean(" ".join(texts), limit)
+
+
+def _order(attr: dict[str, Any]) -> float:
+    """An attribute's ``order`` as a number; one without comes last."""
+    value = attr.get("order")
+    try:
+        return float(value) if isinstance(value, int | float | str) else float("inf")
+    except ValueError:
+        return float("inf")
+
+
+def _slug(code: str, taken: set[str]) -> str:
+    """A form id from a service code: lowercase letters, digits and dashes, 40 at most."""
+    ascii_ = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode().lower()
+    core = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")
+    if not core:
+        core = hashlib.sha1(code.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    base = ("open311-" + core)[:40].rstrip("-")
+    slug, n = base, 2
+    while slug in taken:
+        suffix = f"-{n}"
+        slug, n = base[: 40 - len(suffix)].rstrip("-") + suffix, n + 1
+    return slug
+
+
+def _identifier(code: str, taken: set[str]) -> str:
+    """A field id from an attribute code (``a_`` first: no clash with the fixed questions)."""
+    ascii_ = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode().lower()
+    core = re.sub(r"[^a-z0-9]+", "_", ascii_).strip("_") or "attribute"
+    base = ("a_" + core)[:40].rstrip("_")
+    ident, n = base, 2
+    while ident in taken:
+        suffix = f"_{n}"
+        ident, n = base[: 40 - len(suffix)].rstrip("_") + suffix, n + 1
+    return ident
