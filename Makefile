@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 DEMO   ?= demo-data
 
-.PHONY: run test lint bench screenshots clean venv system-libs
+.PHONY: run test lint bench soak screenshots clean venv system-libs
 
 # Debian packages Qt needs to open a window on X11 (its xcb plugin) and to draw text.
 QT_DEBS := libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 \
@@ -59,6 +59,10 @@ lint: $(TSTAMP)
 
 bench: $(TSTAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+## 2,000 submissions through a faulty agency while the worker is SIGKILLed (bench/soak.py).
+soak: $(TSTAMP)
+	$(PY) -m bench.soak --count 2000 --kills 8
 
 screenshots: $(TSTAMP)
 	QT_QPA_PLATFORM=offscreen KIOSK_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/ui/test_screenshots.py \

@@ -281,6 +281,21 @@ class SyncSettings:
         minimum=1,
         maximum=3650,
     )
+    retry_first_ms: int = setting(
+        2000,
+        "Longest wait before the first retry after a failure, in milliseconds; "
+        "it doubles with each failure (with random jitter)",
+        kind="int",
+        minimum=10,
+        maximum=600_000,
+    )
+    retry_max_seconds: int = setting(
+        900,
+        "Longest wait between two tries, however many failed",
+        kind="int",
+        minimum=1,
+        maximum=86_400,
+    )
     probe_seconds: int = setting(
         15,
         "While an agency cannot be reached, how often to check whether it is back",

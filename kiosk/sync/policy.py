@@ -71,12 +71,14 @@ def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
     return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER_S)
 
 
-def backoff_seconds(attempts: int) -> float:
+def backoff_seconds(
+    attempts: int, first_s: float = FIRST_WAIT_S, max_s: float = MAX_WAIT_S
+) -> float:
     """A random wait before attempt ``attempts + 1``, between 0 and a ceiling that
-    doubles with each failed attempt (full jitter), capped at :data:`MAX_WAIT_S`."""
+    doubles with each failed attempt (full jitter), capped at ``max_s``."""
     state = RetryCallState(None, None, (), {})  # type: ignore[arg-type]
     state.attempt_number = max(1, attempts)
-    wait = wait_random_exponential(multiplier=FIRST_WAIT_S, max=MAX_WAIT_S)
+    wait = wait_random_exponential(multiplier=first_s, max=max_s)
     return float(wait(state))
 
 
@@ -87,6 +89,9 @@ def decide(
     retry_after: str | None = None,
     uncertain: bool = False,
     verdict: Verdict | None = None,
+    *,
+    first_s: float = FIRST_WAIT_S,
+    max_s: float = MAX_WAIT_S,
 ) -> Decision:
     """What to do after the ``attempts``-th failed or successful delivery attempt.
     ``uncertain``: no answer, and the agency may have stored it all the same;
@@ -96,6 +101,6 @@ def decide(
     verdict = verdict or classify(status)
     if verdict is not Verdict.RETRY:
         return Decision(verdict)
-    wait = backoff_seconds(attempts)
+    wait = backoff_seconds(attempts, first_s, max_s)
     asked = retry_after_seconds(retry_after, now)
     return Decision(verdict, max(wait, asked) if asked is not None else wait)

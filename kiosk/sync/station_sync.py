@@ -49,6 +49,7 @@ class StationSync:
             self.routing.connector_for,
             self._station.clock,
             senders=senders or self.settings.senders,
+            backoff=(self.settings.retry_first_ms / 1000, float(self.settings.retry_max_seconds)),
         )
 
     def start(self, on_state: Callable[[SyncState], None] | None = None) -> SyncRunner | None:

@@ -39,7 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.submissions import stored_payload
-from kiosk.sync.policy import Verdict, decide
+from kiosk.sync.policy import FIRST_WAIT_S, MAX_WAIT_S, Verdict, decide
 from kiosk.sync.protocol import Answer, Connector, Delivery, TokenResolver
 from offline_cache.crypto import AnswerCipher
 from offline_cache.models import DeliveryAttempt, OutboxEntry, Submission
@@ -67,12 +67,14 @@ class OutboxWorker:
         *,
         senders: int = 1,
         name: str | None = None,
+        backoff: tuple[float, float] = (FIRST_WAIT_S, MAX_WAIT_S),
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
         self._connector_for = connector_for  # service id -> its agency's connector
         self._clock = clock
         self.name = name or worker_name()
+        self._backoff = backoff  # (first, longest) wait in seconds between tries
         self._pool = ThreadPoolExecutor(senders, "outbox-send") if senders > 1 else None
         # Whether the last batch got no answer at all from any agency (offline).
         self.unanswered = False
@@ -234,7 +236,14 @@ class OutboxWorker:
         self, session: Session, now: dt.datetime, outbox_id: int, attempts: int, answer: Answer
     ) -> Verdict:
         decision = decide(
-            answer.status, attempts, now, answer.retry_after, answer.uncertain, answer.verdict
+            answer.status,
+            attempts,
+            now,
+            answer.retry_after,
+            answer.uncertain,
+            answer.verdict,
+            first_s=self._backoff[0],
+            max_s=self._backoff[1],
         )
         message = (answer.message or "")[:MESSAGE_LIMIT] or None
         entry = session.get(OutboxEntry, outbox_id)
