@@ -413,7 +413,8 @@ class StationConfig:
                 yield f"{section_name}.{spec.name}", value, spec.metadata["description"]
         for agency, table in self.settings.agencies.items():
             for key, value in _flatten(table):
-                shown = mask_secret(value) if key.rsplit(".", 1)[-1] in SECRET_KEYS else value
+                name = key.rsplit(".", 1)[-1]
+                shown = mask_secret(value) if name in SECRET_KEYS or name == "url" else value
                 yield f"agencies.{agency}.{key}", shown, "connector setting for this agency"
         yield "(effective) data_dir", str(self.data_dir), "where the store and spool live"
         yield "(effective) store_url", mask_secret(self.store_url), "the store this station uses"

@@ -140,9 +140,12 @@ def _check_type(value: Any, rules: Any) -> str | None:
 
 def mask_secret(value: Any) -> Any:
     """Hide a secret before it is printed back to a person: a URL keeps all but
-    its password; any other secret (a PIN hash, a PIN typed by mistake) is hidden."""
+    its password (and an ODK Central app-user key, ``/key/<key>/``, which is a
+    password in the path); any other secret (a PIN hash, a PIN typed by mistake)
+    is hidden."""
     if value is None:
         return None
     if isinstance(value, str) and "://" in value:
+        value = re.sub(r"(/key/)[^/?#]+", r"\1***", value)
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", value)
     return "***"

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from kiosk.content import ContentPack
 from kiosk.problems import Problem, problems_from_validation
+from kiosk.settings_table import mask_secret
 from kiosk.sync.connector_spec import SECRET_KEYS, ConnectorSpec
 from kiosk.sync.protocol import Connector
 
@@ -127,6 +128,9 @@ def _masked(problem: Problem) -> Problem:
     last = problem.key.rsplit(".", 1)[-1]
     if last in SECRET_KEYS and " (got " in problem.message:
         return Problem(problem.file, problem.key, problem.message.split(" (got ")[0])
+    if last == "url" and " (got " in problem.message:
+        message, _, got = problem.message.partition(" (got ")
+        return Problem(problem.file, problem.key, f"{message} (got {mask_secret(got[:-1])})")
     return problem
 
 
