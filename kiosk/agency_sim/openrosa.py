@@ -173,8 +173,7 @@ class OpenRosaSim:
         known = self.stored.get(instance_id)
         if known is not None and known != part.xml:
             return 409, (
-                f"A submission with instanceID {instance_id} already exists "
-                "with different content."
+                f"A submission with instanceID {instance_id} already exists with different content."
             )
         self.stored.setdefault(instance_id, part.xml)
         return 201, "Full submission upload was successful."
@@ -265,7 +264,8 @@ def _instance_id(root: ET.Element) -> str | None:
 def _envelope(message: str | None, nature: str) -> bytes:
     root = ET.Element("OpenRosaResponse", {"xmlns": RESPONSE_NS})
     ET.SubElement(root, "message", {"nature": nature}).text = message
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
 
 
 def _login_page(request: BaseHTTPRequestHandler) -> None:

@@ -39,7 +39,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 import requests
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from urllib3 import encode_multipart_formdata
 
 from kiosk.sync.connector_spec import ConnectorSpec, HttpUrl
@@ -73,12 +73,18 @@ class Spec(ConnectorSpec):
     ``https://central.example.org/v1/key/<app user token>/projects/1/submission``;
     KoboToolbox: ``.../submission``); with an app-user token in it, the url is a secret."""
 
+    # The token and a url with a key in it stay out of reprs and validation errors.
+    model_config = ConfigDict(hide_input_in_errors=True)
+
     type: Literal["openrosa"]
-    url: HttpUrl
+    url: HttpUrl = Field(repr=False)
     form_id: Annotated[str, Field(min_length=1, max_length=200)]  # the XForm's id
     form_version: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     root_element: str = "data"
-    bearer_token: Annotated[str, Field(min_length=1)] | None = None
+    # Sent in a header: visible ASCII only, so a pasted line break cannot split it.
+    bearer_token: Annotated[str, Field(pattern=r"^[\x21-\x7e]+$")] | None = Field(
+        default=None, repr=False
+    )
     max_size_bytes: Annotated[int, Field(gt=0)] = DEFAULT_MAX_SIZE
 
     @field_validator("root_element")
@@ -108,16 +114,16 @@ def instance_xml(spec: Spec, delivery: Delivery) -> bytes:
     meta = ET.SubElement(root, "meta")
     ET.SubElement(meta, "instanceID").text = f"uuid:{delivery.submission_id}"
     ET.SubElement(meta, "instanceName").text = delivery.reference  # the receipt's number
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml
 
 
 def _fill(parent: ET.Element, values: Mapping[str, object], path: str) -> None:
     for key, value in values.items():
         where = f"{path}{key}"
-        problem = name_problem(key) if isinstance(key, str) else "is not text"
+        problem = name_problem(key)
         if problem:
             raise Unsendable(f"field {where!r} {problem}")
-        assert isinstance(key, str)
         if isinstance(value, Mapping):  # a group
             _fill(ET.SubElement(parent, key), value, f"{where}/")
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):

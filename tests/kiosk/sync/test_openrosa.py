@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.agency_sim.openrosa import OpenRosaSim
+from kiosk.agency_sim.openrosa import Fault, OpenRosaSim
 from kiosk.station import Station
 from kiosk.submissions import stored_payload
 from kiosk.sync.openrosa import OpenRosaConnector, Spec
@@ -53,7 +53,11 @@ def station(tmp_path: Path, store_url: str) -> Iterator[Station]:
 
 
 def spec(url: str, **settings: Any) -> Spec:
-    values: dict[str, Any] = {
+    return Spec.model_validate(settings_for(url, **settings))
+
+
+def settings_for(url: str, **settings: Any) -> dict[str, Any]:
+    return {
         "type": "openrosa",
         "url": url,
         "form_id": FORM_ID,
@@ -63,7 +67,6 @@ def spec(url: str, **settings: Any) -> Spec:
         "read_timeout_s": 2.0,
         **settings,
     }
-    return Spec.model_validate(values)
 
 
 def connector(url: str, **settings: Any) -> OpenRosaConnector:
@@ -74,8 +77,9 @@ def submit_renewals(station: Station, n: int) -> list[str]:
     """License renewals as a citizen fills them: names, a date, a new address (a group)."""
     form = "driver-license-renewal"
     return [
-        station.submit_form("license-renewal", filled(station, form, "en", license_renewal(TODAY)))
-        .submission_id
+        station.submit_form(
+            "license-renewal", filled(station, form, "en", license_renewal(TODAY))
+        ).submission_id
         for _ in range(n)
     ]
 
@@ -162,7 +166,7 @@ def test_answers_of_every_kind_become_xform_text_the_server_reads_back(
     server: OpenRosaSim,
 ) -> None:
     payload: dict[str, object] = {
-        "full_name": "Ana <Ruiz> & Sons \"Ltd\"",
+        "full_name": 'Ana <Ruiz> & Sons "Ltd"',
         "copies": 2,
         "fee_usd": 12.5,
         "tiny": 0.00001,
@@ -179,7 +183,7 @@ def test_answers_of_every_kind_become_xform_text_the_server_reads_back(
 
     assert answer.verdict is Verdict.DELIVERED
     root = ET.fromstring(server.stored[f"uuid:{sent.submission_id}"])
-    assert root.findtext("full_name") == "Ana <Ruiz> & Sons \"Ltd\""
+    assert root.findtext("full_name") == 'Ana <Ruiz> & Sons "Ltd"'
     assert [root.findtext(k) for k in ("copies", "fee_usd", "tiny")] == ["2", "12.5", "0.00001"]
     assert [root.findtext(k) for k in ("declaration", "organ_donor")] == ["true", "false"]
     email_element = root.find("email")
@@ -336,9 +340,12 @@ def test_refused_credentials_go_to_the_dead_letters_saying_so(
         if where == "refused on upload":
             token = TOKEN
             sim.script.extend([403, 403])
-        assert worker(station, connector(url, bearer_token=token), Clock()).run_once()[
-            Verdict.PERMANENT
-        ] == 2
+        assert (
+            worker(station, connector(url, bearer_token=token), Clock()).run_once()[
+                Verdict.PERMANENT
+            ]
+            == 2
+        )
         assert sim.stored == {}
         if where != "refused on upload":
             assert sim.posts == 0  # refused at the pre-check: no answers were uploaded
@@ -416,7 +423,7 @@ def test_field_names_that_cannot_be_xml_names_are_refused_not_renamed(
 
 
 def test_no_message_ever_carries_an_answer(station: Station, server: OpenRosaSim) -> None:
-    secret = {
+    secret: dict[str, object] = {
         "first_name": "Zebulon",
         "last_name": "Quaxworth",
         "street": "77 Hidden Lane",
@@ -425,7 +432,8 @@ def test_no_message_ever_carries_an_answer(station: Station, server: OpenRosaSim
     sent = delivery(secret)
     sender = connector(server.url)
     answers: list[Answer] = []
-    for fault in [503, ("429", 5), "drop", "login", 403, 400]:
+    faults: list[Fault] = [503, ("429", 5), "drop", "login", 403, 400]
+    for fault in faults:
         server.script.append(fault)
         answers.append(sender.send(sent))
     server.stored[f"uuid:{sent.submission_id}"] = b"<data/>"
@@ -448,8 +456,8 @@ def test_no_message_ever_carries_an_answer(station: Station, server: OpenRosaSim
 
 
 def test_settings_are_checked_strictly_and_build_a_connector() -> None:
-    built = spec("http://127.0.0.1:1/submission").build()
-    assert isinstance(built, OpenRosaConnector)
+    url = "http://127.0.0.1:1/submission"
+    assert isinstance(spec(url).build(), OpenRosaConnector)
 
     for bad in [
         {"max_size_bytes": "5000"},  # "5" is not a number
@@ -458,6 +466,15 @@ def test_settings_are_checked_strictly_and_build_a_connector() -> None:
         {"url": "ftp://host/submission"},
         {"form_id": ""},
         {"password": "x"},  # unknown keys are refused
+        {"bearer_token": "tok\nen"},  # a line break would split the header
     ]:
-        with pytest.raises(pydantic.ValidationError):
-            spec("http://127.0.0.1:1/submission", **bad)
+        with pytest.raises(pydantic.ValidationError) as refused:
+            Spec.model_validate({**settings_for(url), **bad})
+        assert TOKEN not in str(refused.value)
+
+
+def test_the_token_and_a_url_with_a_key_never_show_in_a_repr() -> None:
+    keyed = spec("http://127.0.0.1:1/v1/key/AbCdEf123/projects/1/submission")
+
+    assert "AbCdEf123" not in repr(keyed) and TOKEN not in repr(keyed)
+    assert TOKEN not in repr(keyed.build().spec)
