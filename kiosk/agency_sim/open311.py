@@ -77,6 +77,50 @@ class Service:
         return info
 
 
+def demo_services() -> list[Service]:
+    """The city of the sample pack: the codes and attributes its street problem form
+    (``kiosk/sample_pack/forms/report-street-problem.yaml``) sends."""
+
+    def choice(code: str, keys: str, required: bool = True) -> dict[str, Any]:
+        values = [(key, key.replace("_", " ").capitalize()) for key in keys.split()]
+        return attribute(code, "singlevaluelist", required=required, values=values)
+
+    yes_no = "true false"
+    return [
+        Service(
+            "pothole",
+            "Pothole",
+            metadata=True,
+            group="Streets",
+            attributes=[
+                choice("pothole_size", "small medium large"),
+                choice("in_bike_lane", yes_no, required=False),
+            ],
+        ),
+        Service(
+            "streetlight",
+            "Streetlight out",
+            metadata=True,
+            group="Streets",
+            attributes=[attribute("pole_number"), choice("light_state", "dark flickering")],
+        ),
+        Service(
+            "sign",
+            "Damaged street sign",
+            metadata=True,
+            group="Streets",
+            attributes=[choice("sign_type", "stop yield speed_limit street_name other")],
+        ),
+        Service(
+            "graffiti",
+            "Graffiti",
+            metadata=True,
+            attributes=[choice("graffiti_property", "public private")],
+        ),
+        Service("other", "Other street problem"),
+    ]
+
+
 @dataclass
 class StoredRequest:
     service_request_id: str
@@ -137,10 +181,17 @@ class Open311Sim:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
+        class Server(ThreadingHTTPServer):
+            # Every request is a new connection (the connector sends Connection: close):
+            # a queue of 5 would drop the SYNs of a burst from many threads.
+            request_queue_size = 128
+
         self._stopping.clear()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll: stop() waits for one, and tests stop a server often.
+        serve = self._server.serve_forever
+        threading.Thread(target=serve, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -194,38 +194,55 @@ def import_open311(
             if draft is not None:
                 taken.add(draft.form["id"])
                 drafts.append(draft)
-    out_dir.mkdir(parents=True, exist_ok=True)
     existing = [d.file_name for d in drafts if (out_dir / d.file_name).exists()]
     if existing and not overwrite:
         raise Open311ImportError(
             f"{out_dir / existing[0]} already exists; move it away or import with overwrite"
         )
-    return [kept for draft in drafts if (kept := _write(out_dir, language, draft)) is not None]
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return [kept for draft in drafts if (kept := _write(out_dir, language, draft)) is not None]
+    except OSError as exc:
+        raise Open311ImportError(f"cannot write the forms to {out_dir}: {exc.strerror}") from None
 
 
 def connector_snippet(
     imported: Sequence[ImportedService], base_url: str, jurisdiction_id: str | None = None
 ) -> str:
-    """The ``open311`` connector settings for each imported service, as YAML to paste
-    into the content pack (the ``api_key`` goes in the station config, not here)."""
-    entries = [
-        {"form": s.form_id, "connector": connector_settings(s, base_url, jurisdiction_id)}
-        for s in imported
-    ]
-    return yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
+    """The ``open311`` connector settings for the imported services, as YAML in the
+    layers the pack reads (:mod:`kiosk.sync.routing`): what the agency's services
+    share, then each service's ``service_code`` and attributes. The ``api_key``
+    belongs in the station config, never in the pack."""
+    services = [{"form": s.form_id, "connector": _service_settings(s)} for s in imported]
+    agency = {"connector": _agency_settings(base_url, jurisdiction_id)}
+    text = yaml.safe_dump(
+        {"agency": agency, "services": services}, sort_keys=False, allow_unicode=True, width=100
+    )
+    return (
+        "# pack.yaml: put agency.connector on the agency that runs the city's 311, and each\n"
+        "# service's connector on the service whose form it names. In the station config:\n"
+        '#   [agencies.<agency id>]\n#   api_key = "..."\n' + text
+    )
 
 
 def connector_settings(
     service: ImportedService, base_url: str, jurisdiction_id: str | None = None
 ) -> dict[str, Any]:
-    """One service's settings, as :class:`kiosk.sync.open311.Spec` reads them."""
+    """One service's settings with the layers merged, as :class:`kiosk.sync.open311.Spec`
+    reads them (without the ``api_key``)."""
+    return _agency_settings(base_url, jurisdiction_id) | _service_settings(service)
+
+
+def _agency_settings(base_url: str, jurisdiction_id: str | None) -> dict[str, Any]:
     settings: dict[str, Any] = {"type": "open311", "url": _base(base_url)}
     if jurisdiction_id:
         settings["jurisdiction_id"] = jurisdiction_id
-    settings["service_code"] = service.service_code
     settings["fields"] = {k: list(v) if isinstance(v, list) else v for k, v in FIELDS.items()}
-    settings["attributes"] = dict(service.attributes)
     return settings
+
+
+def _service_settings(service: ImportedService) -> dict[str, Any]:
+    return {"service_code": service.service_code, "attributes": dict(service.attributes)}
 
 
 def _base(url: str) -> str:
@@ -273,6 +290,9 @@ def _draft(
         return None
     code = str(entry["service_code"])
     shown = _clean(code, 60) or "?"
+    if not _sendable(code):
+        log.warning("service %s skipped: its service_code cannot be sent back", shown)
+        return None
     attributes: list[Any] = []
     if entry.get("metadata") in (True, "true"):
         try:
@@ -330,7 +350,7 @@ def _unusable(
 ) -> str | None:
     """Why an attribute cannot become a question, or None."""
     shown = _clean(code, 60) or "(no code)"
-    if not code or len(code) > 180 or re.search(r"[\[\]\s]", code) or _clean(code, 180) != code:
+    if not code or len(code) > 180 or re.search(r"[\[\]\s]", code) or not _sendable(code):
         return f"{shown} has a code that cannot be sent as attribute[CODE]"
     if code in seen:
         return f"{shown} is listed twice"
@@ -350,7 +370,7 @@ def _choices(attr: dict[str, Any], language: str) -> list[dict[str, Any]]:
         if not isinstance(value, dict) or value.get("key") in (None, ""):
             continue
         key = str(value["key"])
-        if len(key) > 100 or key in seen or _clean(key, 100) != key:
+        if len(key) > 100 or key in seen or not _sendable(key) or key.strip() != key:
             continue
         seen.add(key)
         choices.append({"value": key, "label": {language: _clean(value.get("name"), 200) or key}})
@@ -520,6 +540,15 @@ def _clean(value: object, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _sendable(text: str) -> bool:
+    """Text the city can be sent back as it is: valid UTF-8, no control characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape
+        return False
+    return not any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
 def _sentences(parts: list[str], limit: int) -> str:
     """Texts joined as one paragraph, each closed with a full stop if it has none."""
     texts = [p if p[-1] in ".!?:;…" else p + "." for p in parts if p]
@@ -537,25 +566,24 @@ def _order(attr: dict[str, Any]) -> float:
 
 def _slug(code: str, taken: set[str]) -> str:
     """A form id from a service code: lowercase letters, digits and dashes, 40 at most."""
-    ascii_ = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode().lower()
-    core = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")
-    if not core:
-        core = hashlib.sha1(code.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    base = ("open311-" + core)[:40].rstrip("-")
-    slug, n = base, 2
-    while slug in taken:
-        suffix = f"-{n}"
-        slug, n = base[: 40 - len(suffix)].rstrip("-") + suffix, n + 1
-    return slug
+    return _name("open311-", code, "-", taken)
 
 
 def _identifier(code: str, taken: set[str]) -> str:
     """A field id from an attribute code (``a_`` first: no clash with the fixed questions)."""
+    return _name("a_", code, "_", taken)
+
+
+def _name(prefix: str, code: str, sep: str, taken: set[str]) -> str:
+    """``prefix`` and the code's letters and digits, unique in ``taken``, 40 at most; a
+    code with none (all punctuation, or another script) is named by its hash."""
     ascii_ = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode().lower()
-    core = re.sub(r"[^a-z0-9]+", "_", ascii_).strip("_") or "attribute"
-    base = ("a_" + core)[:40].rstrip("_")
-    ident, n = base, 2
-    while ident in taken:
-        suffix = f"_{n}"
-        ident, n = base[: 40 - len(suffix)].rstrip("_") + suffix, n + 1
-    return ident
+    core = re.sub(r"[^a-z0-9]+", sep, ascii_).strip(sep)
+    if not core:
+        core = hashlib.sha1(code.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    base = (prefix + core)[:40].rstrip(sep)
+    name, n = base, 2
+    while name in taken:
+        suffix = f"{sep}{n}"
+        name, n = base[: 40 - len(suffix)].rstrip(sep) + suffix, n + 1
+    return name

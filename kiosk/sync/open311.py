@@ -75,12 +75,16 @@ class Spec(ConnectorSpec):
     a list means the first key with a value (a street address, else the
     intersection). Left out, every request field reads the payload key of its own
     name, which is what the forms made by ``kiosk forms import-open311`` write.
-    ``attributes`` maps an attribute code to its payload key.
+    ``attributes`` maps an attribute code to its payload key. ``service_code_key``
+    names a payload key whose value, when given, is the service code: a form that
+    asks which problem it is (the sample street problem form) files a streetlight as
+    a streetlight even when the visitor started from "Report a pothole".
     """
 
     type: Literal["open311"]
-    url: HttpUrl  # the endpoint base, e.g. https://city.example/open311/v2/
+    url: HttpUrl  # the endpoint base, ending in /v2/ (requests.json is joined onto it)
     service_code: Annotated[str, Field(min_length=1, max_length=200)]
+    service_code_key: PayloadKey | None = None
     jurisdiction_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     api_key: Annotated[str, Field(min_length=1, max_length=500)] | None = None
     fields: dict[RequestField, PayloadKey | list[PayloadKey]] = Field(default_factory=_same_names)
@@ -99,6 +103,10 @@ class Spec(ConnectorSpec):
 class Open311Connector:
     """Sends submissions as Open311 service requests; resolves tokens. Thread-safe:
     each thread gets its own ``requests.Session``."""
+
+    #: The city cannot recognise a resend: a row caught mid-send by a crash is
+    #: ``uncertain`` (:meth:`kiosk.sync.worker.OutboxWorker.recover`), not resent.
+    idempotent = False
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -128,7 +136,9 @@ class Open311Connector:
 
     def form_data(self, payload: Mapping[str, object]) -> list[tuple[str, str]] | None:
         """The request's form fields from a payload; None when it gives no location."""
-        data = [*self._common().items(), ("service_code", self.spec.service_code)]
+        key = self.spec.service_code_key
+        code = (_text(payload.get(key)) if key else "") or self.spec.service_code
+        data = [*self._common().items(), ("service_code", code)]
         values: dict[str, str] = {}
         for name, keys in self.spec.fields.items():
             for key in [keys] if isinstance(keys, str) else keys:

@@ -94,7 +94,9 @@ class OutboxWorker:
             answers = list(self._pool.map(self._send, [d for _, _, d in loaded]))
         else:
             answers = [self._send(d) for _, _, d in loaded]
-        self.unanswered = bool(answers) and all(a.status is None for a in answers)
+        self.unanswered = bool(answers) and all(
+            a.status is None and a.verdict is None and not a.uncertain for a in answers
+        )
         results = [(i, n, a) for (i, n, _), a in zip(loaded, answers, strict=True)]
         for verdict in self._record(results):
             counts[verdict] += 1

@@ -34,6 +34,10 @@ def write_config(tmp_path: Path, **sections: dict[str, object]) -> Path:
         },
         "kiosk": {"idle_timeout_seconds": 60, "idle_warning_seconds": 30},
         "printer": {"backend": "pdf", "spool_dir": "data/spool"},
+        # The sample pack's agencies point at the demo servers' fixed loopback ports:
+        # a screen test must not send there (nor race the outbox worker for the
+        # rows it reads). tests/ui/test_sync_status.py turns it on, with its own agency.
+        "sync": {"enabled": False},
     }
     for name, values in sections.items():
         base.setdefault(name, {}).update(values)
