@@ -43,8 +43,10 @@ system-libs:
 	  echo "OneStop's screens need these system libraries: sudo apt install$$missing"; exit 1; \
 	fi
 
-## Start the demo station: kiosk role, SQLite in ./demo-data, sample content, PDF spool.
+## Start the demo station: kiosk role, SQLite in ./demo-data, sample content, PDF spool,
+## and beside it the reference agencies (127.0.0.1:8765-8767) its forms are sent to.
 run: $(STAMP) system-libs
+	$(VENV)/bin/kiosk agency-sim & sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/kiosk demo --data-dir $(DEMO)
 
 ## Run the whole suite headless.

@@ -38,6 +38,16 @@ ask_priority = true
 backend = "pdf"
 spool_dir = "spool"
 paper_width_mm = 80
+
+# The demo's agencies are the reference servers `kiosk agency-sim` runs on this
+# machine (`make run` starts them); the pack names their addresses, the
+# secrets are here. A real center writes its agencies' addresses and secrets.
+[agencies.dmv.auth]
+kind = "bearer"
+token = "demo-token"
+
+[agencies.city]
+api_key = "demo-token"
 """
 
 
@@ -79,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check a form file, or every form of a content pack folder"
     )
     forms_check.add_argument("path", help="form file (.yaml) or content pack folder")
+    imp = forms_sub.add_parser(
+        "import-open311", help="write one form per service of a city's Open311 service list"
+    )
+    imp.add_argument("url", help="the Open311 endpoint base, ending in /v2/")
+    imp.add_argument("out_dir", help="the pack's forms/ folder")
+    imp.add_argument("--api-key", help="the city's API key, if its service list needs one")
+    imp.add_argument("--jurisdiction-id", help="the jurisdiction, for multi-city endpoints")
+    imp.add_argument("--language", default="en", help="language of the city's texts")
+    imp.add_argument("--overwrite", action="store_true", help="replace forms already there")
 
     printer = sub.add_parser("printer", help="the print queue")
     printer_sub = printer.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -173,7 +192,9 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
 
         return serve(args.port, args.token)
     if args.command == "forms":  # needs no station config: a form is checked anywhere
-        return commands.forms_check(Path(args.path))
+        if args.action == "check":
+            return commands.forms_check(Path(args.path))
+        return commands.forms_import_open311(args)
     if args.command == "demo":
         path = write_demo_config(Path(args.data_dir))
         config = load_config(path)

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import StationConfig
 from kiosk.content import load_pack
@@ -156,6 +156,31 @@ def forms_check(path: Path) -> int:
         f"ok: {path}: form {form.id} v{form.version}, {len(form.pages)} pages, "
         f"{questions} questions, languages {', '.join(languages)}"
     )
+    return 0
+
+
+def forms_import_open311(args: Any) -> int:
+    """``kiosk forms import-open311``: a form per service, and the connector settings."""
+    import logging
+
+    from kiosk.forms.open311_import import Open311ImportError, connector_snippet, import_open311
+
+    logging.getLogger("kiosk.forms.open311_import").setLevel(logging.WARNING)
+    try:
+        done = import_open311(
+            args.url,
+            Path(args.out_dir),
+            api_key=args.api_key,
+            jurisdiction_id=args.jurisdiction_id,
+            language=args.language,
+            overwrite=args.overwrite,
+        )
+    except Open311ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for service in done:
+        print(f"wrote {service.path} (service {service.service_code})")
+    print(connector_snippet(done, args.url, args.jurisdiction_id))
     return 0
 
 

@@ -7,6 +7,8 @@
 ``kiosk agency-sim`` starts them for the demo station.
 """
 
+from kiosk.agency_sim.open311 import Open311Sim
+from kiosk.agency_sim.openrosa import OpenRosaSim
 from kiosk.agency_sim.rest_json import AgencySim
 
-__all__ = ["AgencySim"]
+__all__ = ["AgencySim", "Open311Sim", "OpenRosaSim"]
