@@ -72,12 +72,12 @@ def run(config: StationConfig, once: bool) -> int:
 
     station = Station.open(config)
     try:
-        if station.sync.routing.problems:
-            for problem in station.sync.routing.problems:
-                print(f"error: {problem}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+        # Other agencies' forms still go; those of a broken connector wait, and say why.
+        for problem in station.sync.routing.problems:
+            print(f"error: {problem}", file=sys.stderr)
         if once:
-            return _run_once(station)
+            done = _run_once(station)
+            return EXIT_BAD_INPUT if station.sync.routing.problems else done
         return _run_forever(station)
     finally:
         station.close()

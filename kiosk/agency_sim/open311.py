@@ -31,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from kiosk.agency_sim.server import LoopbackServer
+
 BASE = "/open311/v2/"
 Fault = int | str | tuple[str, float]
 LIST_TYPES = ("singlevaluelist", "multivaluelist")
@@ -181,13 +183,8 @@ class Open311Sim:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        class Server(ThreadingHTTPServer):
-            # Every request is a new connection (the connector sends Connection: close):
-            # a queue of 5 would drop the SYNs of a burst from many threads.
-            request_queue_size = 128
-
         self._stopping.clear()
-        self._server = Server(("127.0.0.1", port), Handler)
+        self._server = LoopbackServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         # A short poll: stop() waits for one, and tests stop a server often.
         serve = self._server.serve_forever

@@ -39,6 +39,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.agency_sim.server import LoopbackServer
+
 PATH = "/submission"
 KEY_PATH = re.compile(r"/v1/key/([^/]+)/projects/1/submission")
 PART_NAME = "xml_submission_file"
@@ -95,7 +97,7 @@ class OpenRosaSim:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the tests' output, not the server's chatter
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = LoopbackServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self

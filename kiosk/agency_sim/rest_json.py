@@ -35,22 +35,16 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
 
 from kiosk.agency_sim.faults import Fault, Faults, Plan
+from kiosk.agency_sim.server import LoopbackServer
 
 PATH = "/v1/submissions"
 TOKEN_PATH = "/oauth/token"
 HEARD_LIMIT = 1000  # requests remembered in AgencySim.heard
-
-
-class _Server(ThreadingHTTPServer):
-    # The standard library's backlog of 5 drops the connections of a worker's burst of
-    # senders (they time out connecting); an agency's server queues more than that.
-    request_queue_size = 128
-    daemon_threads = True
 
 
 @dataclass
@@ -96,7 +90,7 @@ class AgencySim:
     _token_faults: Faults = field(init=False)
     _issued: dict[str, float] = field(default_factory=dict)  # token -> monotonic expiry
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: _Server | None = None
+    _server: LoopbackServer | None = None
     _address: tuple[str, int] | None = None
     _reopen: threading.Timer | None = None
 
@@ -169,7 +163,7 @@ class AgencySim:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the tests' output, not the server's chatter
 
-        server = _Server(("127.0.0.1", port), Handler)
+        server = LoopbackServer(("127.0.0.1", port), Handler)
         host, bound = server.server_address[:2]
         self._server, self._address = server, (str(host), int(bound))
         # A short poll: stop() and go_down() wait for the loop to notice (0.5 s by default).

@@ -5,7 +5,8 @@ before: its agency's ``connector`` in the pack, the service's own
 ``connector`` in the pack (an Open311 ``service_code``), and the station
 config's ``[agencies.<id>]`` (this center's server address and the secrets).
 Tables merge key by key, so a station can set ``auth.token`` without
-repeating ``auth.kind``.
+repeating ``auth.kind``; a station that names another ``type`` (its center's
+agency runs another kind of server) replaces the pack's settings instead.
 
 Everything is checked at once and reported like the rest of the pack: one
 line per problem naming the file and key. A service with forms but no
@@ -26,7 +27,8 @@ from kiosk.content import ContentPack
 from kiosk.problems import Problem, problems_from_validation
 from kiosk.settings_table import mask_secret
 from kiosk.sync.connector_spec import SECRET_KEYS, ConnectorSpec
-from kiosk.sync.protocol import Connector
+from kiosk.sync.policy import Verdict
+from kiosk.sync.protocol import Answer, Connector, Delivery
 
 #: connector type -> the module whose ``Spec`` declares its settings.
 CONNECTOR_MODULES = {
@@ -43,10 +45,13 @@ class Routing:
     specs: dict[str, ConnectorSpec] = field(default_factory=dict)  # service id -> settings
     problems: list[Problem] = field(default_factory=list)
     unrouted: list[str] = field(default_factory=list)  # services with a form, no connector
+    broken: set[str] = field(default_factory=set)  # services whose settings have problems
     _built: dict[str, Connector] = field(default_factory=dict)
 
     def connector_for(self, service_id: str) -> Connector | None:
         """The service's connector, built once and shared by the worker's threads."""
+        if service_id in self.broken:
+            return Misconfigured()
         if service_id not in self._built:
             spec = self.specs.get(service_id)
             if spec is None:
@@ -92,7 +97,10 @@ def route(
         routing.problems += _secrets_in_pack(pack_file, key, service.connector)
         agency = pack.agency(service.agency)
         merged = _merge(agency.connector or {}, service.connector or {})
-        merged = _merge(merged, station_layers.get(service.agency, {}))
+        station = station_layers.get(service.agency, {})
+        if "type" in station and station["type"] != merged.get("type"):
+            merged = {}  # another kind of server: the pack's settings do not apply to it
+        merged = _merge(merged, station)
         if not merged:
             if service.form is not None:
                 routing.unrouted.append(service.id)
@@ -104,9 +112,23 @@ def route(
         )
         spec, problems = parse_spec(merged, Path(where), f"connector of service {service.id}")
         routing.problems += problems
+        if problems:
+            routing.broken.add(service.id)
         if spec is not None:
             routing.specs[service.id] = spec
     return routing
+
+
+class Misconfigured:
+    """Stands in for a connector whose settings have problems: its forms stay waiting,
+    and the technician's list says where to look."""
+
+    def send(self, delivery: Delivery) -> Answer:
+        return Answer(
+            None,
+            "not sent: this agency's connector settings have problems; run kiosk config check",
+            verdict=Verdict.RETRY,  # not an agency that is offline: a setting to fix
+        )
 
 
 def parse_spec(

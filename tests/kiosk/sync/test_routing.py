@@ -136,3 +136,17 @@ def test_config_show_masks_connector_secrets_and_keys_in_urls(tmp_path: Path, ru
     assert "agencies.dmv.auth.password = ***" in result.stdout
     assert "agencies.dmv.auth.username = kiosk" in result.stdout
     assert "/v1/key/***/projects/1/submission" in result.stdout
+
+
+def test_a_station_naming_another_kind_of_server_replaces_the_packs_settings(
+    tmp_path: Path,
+) -> None:
+    path = station_toml(
+        tmp_path,
+        '[agencies.city]\ntype = "rest_json"\nurl = "https://city.test/v1/submissions"\n',
+    )
+    routing = routed(path)
+
+    assert routing.problems == []
+    assert routing.specs["report-pothole"].type == "rest_json"
+    assert routing.specs["report-streetlight"].type == "rest_json"  # the service's code is gone
