@@ -55,8 +55,7 @@ def listing(config: StationConfig) -> int:
     finally:
         station.close()
     for row in rows:
-        status = "no answer" if row.last_status is None else str(row.last_status)
-        error = f"  last: {status}: {row.last_error}" if row.last_error else ""
+        error = f"  last: {row.last_error}" if row.last_error else ""
         print(
             f"{row.state:<9} {row.reference}  {row.service_id}  tries={row.attempts}  "
             f"since {row.created_at.isoformat(timespec='seconds')}{error}"
