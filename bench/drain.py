@@ -93,12 +93,8 @@ def worker_drain(config_path: Path) -> float:
 
     station = Station.open(load_config(config_path))
     worker = station.sync.worker()
-    delivered = 0
     started = time.perf_counter()
-    while counts := worker.run_once():
-        if not sum(counts.values()):
-            break
-        delivered += counts[Verdict.DELIVERED]
+    delivered = worker.drain()[Verdict.DELIVERED]
     elapsed = time.perf_counter() - started
     worker.close()
     station.close()
@@ -113,6 +109,9 @@ def gui_stall(config_path: Path) -> tuple[float, float, int]:
     from bench.common import close_kiosk, open_kiosk
 
     app, station, window = open_kiosk(config_path)
+    while not window.settled:  # as a kiosk is, a moment after it starts
+        app.processEvents()
+        time.sleep(0.001)
     clock = QElapsedTimer()
     clock.start()
     gaps: list[int] = []
@@ -128,17 +127,14 @@ def gui_stall(config_path: Path) -> tuple[float, float, int]:
     timer.timeout.connect(tick)
     timer.start()
     started = time.perf_counter()
-    station.sync.start()
-    station.sync.wake()
-    while True:
+    runner = station.sync.start()  # the window started it: this is the same one
+    assert runner is not None
+    runner.wake()
+    # Only the runner's published state is read here: the GUI thread never waits
+    # on the store (the kiosk's indicator works the same way).
+    while not (runner.state.synced and runner.state.running):
         app.processEvents()
-        state = station.sync.state()
-        if state.waiting == 0 and state.attention == 0:
-            break
-        deadline = time.perf_counter() + 0.2
-        while time.perf_counter() < deadline:
-            app.processEvents()
-            time.sleep(0.001)
+        time.sleep(0.001)
     elapsed = time.perf_counter() - started
     timer.stop()
     close_kiosk(app, station, window)

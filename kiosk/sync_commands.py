@@ -88,13 +88,7 @@ def _run_once(station: Any) -> int:
     worker = station.sync.worker()
     try:
         worker.recover()
-        totals = dict.fromkeys(Verdict, 0)
-        while True:
-            counts = worker.run_once()
-            if not sum(counts.values()):
-                break
-            for verdict, n in counts.items():
-                totals[verdict] += n
+        totals = worker.drain()
         worker.resolve_tokens()
         purged = station.sync.actions.purge(station.sync.settings.retention_days)
     finally:

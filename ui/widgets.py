@@ -10,7 +10,7 @@ plain text again once the station is attached (:meth:`KioskWindow.attach`).
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.i18n import Translator, language_name
 
@@ -62,6 +62,39 @@ class HeaderBar(QFrame):
         self.start_over_button = button(variant="header", name="start-over")
         self.start_over_button.clicked.connect(self.start_over)
         layout.addWidget(self.start_over_button)
+        self._name_box: QBoxLayout | None = None
+        self._portrait = False
+
+    def add_status(self, status: QWidget) -> None:
+        """A small status (the sync pill) beside the center's name, or under it on a
+        tall screen, where the buttons leave no room beside it. Added once the
+        station is attached, so the first frame does not pay for it."""
+        from PySide6.QtCore import Qt
+
+        layout = self.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.removeWidget(self.center)
+        box = self._name_box = QBoxLayout(self._direction())
+        box.setSpacing(4 if self._portrait else 20)
+        box.addWidget(self.center)
+        box.addWidget(status, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addStretch(1)
+        layout.insertLayout(0, box, 1)
+
+    def set_portrait(self, portrait: bool) -> None:
+        self._portrait = portrait
+        if self._name_box is not None:
+            self._name_box.setDirection(self._direction())
+            self._name_box.setSpacing(4 if portrait else 20)
+            outer = self.layout()
+            if outer is not None:  # it would keep the wide row's minimum otherwise
+                outer.invalidate()
+            self.updateGeometry()
+
+    def _direction(self) -> QBoxLayout.Direction:
+        return (
+            QBoxLayout.Direction.TopToBottom if self._portrait else QBoxLayout.Direction.LeftToRight
+        )
 
     def retranslate(self, tr: Translator) -> None:
         for lang, btn in self.language_buttons.items():

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the heavy modules load in attach(), after the first paint
     from ui.screens.services import ServicesScreen
     from ui.screens.technician import TechnicianScreen
     from ui.screens.technician_pin import TechnicianPinScreen
+    from ui.sync_mode import SyncMode
     from ui.technician_mode import TechnicianMode
 
 
@@ -70,6 +71,7 @@ class KioskWindow(QWidget):
         self.setObjectName("KioskWindow")
         self.config = config
         self.station: Station | None = None
+        self.sync_mode: SyncMode | None = None  # the outbox's pills and list, once attached
         self.printer_status: PrinterStatus | None = None
         self.worker = StationWorker(self)
         self._tick_ms = tick_ms
@@ -105,6 +107,7 @@ class KioskWindow(QWidget):
         self.idle_warning.continued.connect(self._continued)
         self.idle_warning.expired.connect(self.reset)
         self.welcome.set_available(False)  # until a station is attached
+        self.settled = False  # True once the form screens are built (see _settle)
         self.reset()
 
     def attach(self, station: Station) -> None:
@@ -116,14 +119,13 @@ class KioskWindow(QWidget):
         from ui.screens.services import ServicesScreen
         from ui.screens.technician import TechnicianScreen
         from ui.screens.technician_pin import TechnicianPinScreen
+        from ui.sync_mode import SyncMode
         from ui.technician_mode import TechnicianMode
 
         self.station = station
         self.technician_access = TechnicianAccess(
             self.config.settings.technician.pin_hash, lambda: dt.datetime.now(dt.UTC)
         )
-        # Load the renderer and fonts now, on the worker, not on the first tap.
-        self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
         seconds = self.config.settings.kiosk.confirmation_seconds
         self.services = ServicesScreen(station.pack)
         self.services.set_unavailable(set(station.unavailable))
@@ -142,6 +144,12 @@ class KioskWindow(QWidget):
         self.priority.back.connect(lambda: self.show_screen(self.services))
         self.confirmation.finished.connect(self.reset)
         self.technician_mode = TechnicianMode(self)
+        # The outbox worker starts first on the worker (a few milliseconds), so the
+        # staff's sync pill shows from the start; it sends on a thread of its own.
+        self.sync_mode = SyncMode(self, station)
+        self.sync_mode.start()
+        # Load the renderer and fonts now, on the worker, not on the first tap.
+        self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
         # While idle, ask the printer how it is (citizens are warned before they
         # choose), and send what a printer fault held back once it is back.
         self.printer_check = QTimer(self)
@@ -158,7 +166,19 @@ class KioskWindow(QWidget):
         self.welcome.set_available(True)
         self.reset()
         self.station_ready.emit()
-        QTimer.singleShot(0, self, self.forms.build)
+        QTimer.singleShot(0, self, self._settle)
+
+    def _settle(self) -> None:
+        """After the first frame: build the form screens, then set aside everything
+        made so far from Python's cycle collector (``gc.freeze``). Its full passes
+        otherwise walk the whole window, every screen and the store's mappings,
+        which stalled the screen for ~100 ms while a backlog was being sent."""
+        import gc
+
+        self.forms.build()
+        gc.collect()
+        gc.freeze()
+        self.settled = True
 
     def add_screen(self, screen: Screen) -> None:
         """A screen built after the station was attached (the form wizard's)."""
@@ -222,6 +242,8 @@ class KioskWindow(QWidget):
             self.idle_warning.retranslate(tr)
         if self.station is not None and self.forms.built:
             self.forms.keyboard.retranslate(tr)
+        if self.sync_mode is not None:
+            self.sync_mode.retranslate(tr)
 
     def _start(self, lang: str) -> None:
         self.set_language(lang)
@@ -327,6 +349,7 @@ class KioskWindow(QWidget):
     def fit(self, width: int, height: int) -> None:
         """Lay every screen out for this shape, then take that size."""
         self._portrait = height > width
+        self.header.set_portrait(self._portrait)
         for screen in self.screens:
             screen.set_portrait(self._portrait)
             page_layout = screen.layout()

@@ -59,16 +59,18 @@ class Routing:
             self._built[service_id] = spec.build()
         return self._built[service_id]
 
-    def endpoints(self) -> set[tuple[str, int]]:
-        """(host, port) of every agency server, for checking whether one is back."""
-        found = set()
-        for spec in self.specs.values():
+    def endpoints(self) -> dict[tuple[str, int], set[str]]:
+        """Each agency server as (host, port), with the services it receives: for
+        checking, after an outage, which one answers again."""
+        found: dict[tuple[str, int], set[str]] = {}
+        for service_id, spec in self.specs.items():
             url = getattr(spec, "url", None)
             if isinstance(url, str):
                 parts = urlsplit(url)
                 if parts.hostname:
                     default = 443 if parts.scheme == "https" else 80
-                    found.add((parts.hostname, parts.port or default))
+                    key = (parts.hostname, parts.port or default)
+                    found.setdefault(key, set()).add(service_id)
         return found
 
 

@@ -28,9 +28,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.sync.actions import SyncActions
-from kiosk.sync.policy import Verdict
 from kiosk.sync.worker import OutboxWorker
-from offline_cache.models import OutboxEntry
+from offline_cache.models import OutboxEntry, Submission
 
 log = logging.getLogger(__name__)
 IDLE_WAIT_S = 30.0  # the longest sleep with nothing due: a store shared with other
@@ -64,7 +63,10 @@ def sync_state(sessions: sessionmaker[Session], offline: bool, running: bool = T
     return SyncState(waiting, attention, offline and waiting > 0, running)
 
 
-def reachable(endpoints: set[tuple[str, int]], timeout: float = PROBE_TIMEOUT_S) -> bool:
+def reachable(
+    endpoints: set[tuple[str, int]] | dict[tuple[str, int], set[str]],
+    timeout: float = PROBE_TIMEOUT_S,
+) -> bool:
     """True when any agency server accepts a TCP connection."""
     for host, port in endpoints:
         try:
@@ -82,7 +84,7 @@ class SyncRunner:
         sessions: sessionmaker[Session],
         actions: SyncActions,
         *,
-        endpoints: Callable[[], set[tuple[str, int]]],
+        endpoints: Callable[[], dict[tuple[str, int], set[str]]],
         clock: Callable[[], dt.datetime],
         retention_days: int,
         probe_seconds: float = 15.0,
@@ -102,6 +104,7 @@ class SyncRunner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.offline = False
+        self._down: set[tuple[str, int]] = set()  # agency servers a probe found silent
         self.state = SyncState(0, 0, False, running=False)
         self._last_housekeeping: dt.datetime | None = None
 
@@ -129,37 +132,59 @@ class SyncRunner:
         self._guarded(self._worker.recover)
         while not self._stop.is_set():
             wait = self._guarded(self.round_once)
+            log.debug("sleeping %.2f s", IDLE_WAIT_S if wait is None else wait)
             self._wake.wait(IDLE_WAIT_S if wait is None else wait)
             self._wake.clear()
-        self._publish(running=False)
+        self._guarded(self._publish_stopped)
 
     def round_once(self) -> float:
         """Send everything due, publish the state; seconds until worth looking again."""
-        while not self._stop.is_set():
-            counts = self._worker.run_once(self._batch)
-            if sum(counts.values()) == 0:
-                break
-            self._note_connectivity(counts)
-            self._publish()
+        rounds = [0]
+
+        def stop_or_publish() -> bool:
+            # Between batches: tell the screen how it is going, now and then.
+            rounds[0] += 1
+            if rounds[0] % 8 == 0:
+                self.offline = self._worker.unanswered
+                self._publish()
+            return self._stop.is_set()
+
+        counts = self._worker.drain(self._batch, stop_or_publish)
+        log.debug("round: %s", {v.value: n for v, n in counts.items() if n})
+        if sum(counts.values()):
+            self.offline = self._worker.unanswered
         self._housekeeping()
         if self.offline and self._back_online():
             return 0.0
         self._publish()
         return self._next_wait()
 
-    def _note_connectivity(self, counts: dict[Verdict, int]) -> None:
-        """Offline when a batch brought no answer at all; online once anything answers."""
-        self.offline = self._worker.unanswered
-
     def _back_online(self) -> bool:
-        if not reachable(self._endpoints()):
+        """Probe each agency server; the waiting forms of one that was found silent and
+        now answers are made due at once (the others keep their backoff). Only a
+        server seen down and then up counts: one that never went away (another
+        agency's, while this one is down) must not wake the rows every round."""
+        came_back: set[str] = set()
+        for endpoint, services in self._endpoints().items():
+            if reachable({endpoint}):
+                if endpoint in self._down:
+                    came_back |= services
+                self._down.discard(endpoint)
+            else:
+                self._down.add(endpoint)
+        if not came_back:
             return False
-        log.info("an agency server answers again: sending what waits")
+        log.info("an agency server answers again: sending what waits for it")
         self.offline = False
         with self._sessions.begin() as session:
             session.execute(
                 update(OutboxEntry)
-                .where(OutboxEntry.state == "pending")
+                .where(
+                    OutboxEntry.state == "pending",
+                    OutboxEntry.submission_id.in_(
+                        select(Submission.id).where(Submission.service_id.in_(came_back))
+                    ),
+                )
                 .values(next_attempt_at=self._clock())
             )
         return True
@@ -189,6 +214,10 @@ class SyncRunner:
             log.info(
                 "purged %d delivered submissions older than %d days", purged, self._retention_days
             )
+
+    def _publish_stopped(self) -> float:
+        self._publish(running=False)
+        return 0.0
 
     def _publish(self, running: bool = True) -> None:
         self.state = sync_state(self._sessions, self.offline, running)

@@ -8,6 +8,7 @@ same :class:`SyncActions`, and wake the runner so a retried form goes now.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ class StationSync:
             )
         self.actions = SyncActions(self._sessions, config.settings.station.id, station.clock)
         self.runner: SyncRunner | None = None
+        self._starting = threading.Lock()
 
     def worker(self, senders: int | None = None) -> OutboxWorker:
         return OutboxWorker(
@@ -57,19 +59,23 @@ class StationSync:
         if not self.settings.enabled:
             log.info("sync is turned off for this station ([sync] enabled = false)")
             return None
-        if self.runner is None:
-            self.runner = SyncRunner(
-                self.worker(),
-                self._sessions,
-                self.actions,
-                endpoints=self.routing.endpoints,
-                clock=self._station.clock,
-                retention_days=self.settings.retention_days,
-                probe_seconds=self.settings.probe_seconds,
-                on_state=on_state,
-            )
-            self.runner.start()
-        return self.runner
+        with self._starting:  # the window's worker and a caller may race here
+            if self.runner is None:
+                self.runner = self._new_runner(on_state)
+                self.runner.start()
+            return self.runner
+
+    def _new_runner(self, on_state: Callable[[SyncState], None] | None) -> SyncRunner:
+        return SyncRunner(
+            self.worker(),
+            self._sessions,
+            self.actions,
+            endpoints=self.routing.endpoints,
+            clock=self._station.clock,
+            retention_days=self.settings.retention_days,
+            probe_seconds=self.settings.probe_seconds,
+            on_state=on_state,
+        )
 
     def wake(self) -> None:
         if self.runner is not None:
@@ -91,5 +97,7 @@ class StationSync:
     def discard(self, reference: str, actor: str, note: str) -> None:
         self.actions.discard(reference, actor, note)
 
-    def confirm(self, reference: str, actor: str, confirmation: str | None) -> None:
-        self.actions.confirm(reference, actor, confirmation)
+    def confirm(
+        self, reference: str, actor: str, confirmation: str | None, note: str | None = None
+    ) -> None:
+        self.actions.confirm(reference, actor, confirmation, note)

@@ -28,18 +28,18 @@ sharing one store never send the same row together; SQLite's write lock
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import socket
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.submissions import stored_payload
-from kiosk.sync.policy import FIRST_WAIT_S, MAX_WAIT_S, Verdict, decide
+from kiosk.sync.policy import FIRST_WAIT_S, MAX_WAIT_S, Decision, Verdict, decide
 from kiosk.sync.protocol import Answer, Connector, Delivery, TokenResolver
 from offline_cache.crypto import AnswerCipher
 from offline_cache.models import DeliveryAttempt, OutboxEntry, Submission
@@ -53,6 +53,9 @@ def worker_name() -> str:
     """``host:pid:random``: tells a later worker on this machine whether the one that
     claimed a row is still alive (see :meth:`OutboxWorker.recover`)."""
     return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+_Batch = list[tuple[int, int, "Future[Answer]"]]  # (outbox id, attempt number, its answer)
 
 
 class OutboxWorker:
@@ -75,32 +78,55 @@ class OutboxWorker:
         self._clock = clock
         self.name = name or worker_name()
         self._backoff = backoff  # (first, longest) wait in seconds between tries
-        self._pool = ThreadPoolExecutor(senders, "outbox-send") if senders > 1 else None
+        self._pool = ThreadPoolExecutor(senders, "outbox-send")
         # Whether the last batch got no answer at all from any agency (offline).
         self.unanswered = False
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True)
 
     def run_once(self, limit: int = 32) -> dict[Verdict, int]:
-        """Send what is due now (at most ``limit``); counts of what happened."""
+        """Send one batch of what is due now (at most ``limit``); counts of what happened."""
         counts = dict.fromkeys(Verdict, 0)
+        batch = self._start_batch(limit)
+        if batch is not None:
+            self._finish_batch(batch, counts)
+        return counts
+
+    def drain(self, limit: int = 32, stop: Callable[[], bool] | None = None) -> dict[Verdict, int]:
+        """Send everything due, batch after batch, until nothing is due (or ``stop()``).
+
+        Pipelined: the next batch is claimed, read and handed to the senders
+        before the previous one's outcomes are stored, so the agency always has
+        requests in flight while the store is written (a backlog drains at the
+        agency's pace, not at the agency's plus the store's)."""
+        counts = dict.fromkeys(Verdict, 0)
+        in_flight = None
+        while stop is None or not stop():
+            batch = self._start_batch(limit)
+            if in_flight is not None:
+                self._finish_batch(in_flight, counts)
+            in_flight = batch
+            if batch is None:
+                break
+        if in_flight is not None:
+            self._finish_batch(in_flight, counts)
+        return counts
+
+    def _start_batch(self, limit: int) -> _Batch | None:
         claimed = self.claim(limit)
         if not claimed:
-            return counts
+            return None
         loaded = self._load(claimed)
-        if self._pool is not None and len(loaded) > 1:
-            answers = list(self._pool.map(self._send, [d for _, _, d in loaded]))
-        else:
-            answers = [self._send(d) for _, _, d in loaded]
-        self.unanswered = bool(answers) and all(
-            a.status is None and a.verdict is None and not a.uncertain for a in answers
+        return [(i, n, self._pool.submit(self._send, d)) for i, n, d in loaded]
+
+    def _finish_batch(self, batch: _Batch, counts: dict[Verdict, int]) -> None:
+        results = [(i, n, future.result()) for i, n, future in batch]
+        self.unanswered = bool(results) and all(
+            a.status is None and a.verdict is None and not a.uncertain for _, _, a in results
         )
-        results = [(i, n, a) for (i, n, _), a in zip(loaded, answers, strict=True)]
         for verdict in self._record(results):
             counts[verdict] += 1
-        return counts
 
     def claim(self, limit: int) -> list[int]:
         now = self._clock()
@@ -125,37 +151,43 @@ class OutboxWorker:
         return self._record([(outbox_id, attempts, self._send(delivery))])[0]
 
     def _load(self, outbox_ids: list[int]) -> list[tuple[int, int, Delivery]]:
-        """The claimed rows as deliveries (decrypted), in one read."""
+        """The claimed rows as deliveries (decrypted), in one read of plain columns
+        (no ORM objects: a backlog reads thousands)."""
         with self._sessions() as session:
             rows = session.execute(
-                select(OutboxEntry, Submission)
+                select(
+                    OutboxEntry.id,
+                    OutboxEntry.attempts,
+                    Submission.id,
+                    Submission.reference,
+                    Submission.form_id,
+                    Submission.form_version,
+                    Submission.service_id,
+                    Submission.language,
+                    Submission.station_id,
+                    Submission.created_at,
+                    Submission.payload,
+                )
                 .join(Submission, Submission.id == OutboxEntry.submission_id)
                 .where(OutboxEntry.id.in_(outbox_ids))
                 .order_by(OutboxEntry.id)
             ).all()
-            return [
-                (
-                    entry.id,
-                    entry.attempts + 1,
-                    Delivery(
-                        submission.id,
-                        submission.reference,
-                        submission.form_id,
-                        submission.form_version,
-                        submission.service_id,
-                        submission.language,
-                        submission.station_id,
-                        submission.created_at,
-                        stored_payload(submission, self._cipher),
-                    ),
-                )
-                for entry, submission in rows
-            ]
+        return [
+            (
+                row[0],
+                row[1] + 1,
+                Delivery(*row[2:10], json.loads(self._cipher.decrypt(row[10]))),
+            )
+            for row in rows
+        ]
 
     def _send(self, delivery: Delivery) -> Answer:
         connector = self._connector_for(delivery.service_id)
         if connector is None:
-            return Answer(None, "no connector is configured for this service")
+            # A setting to fix, not an agency that is offline: the row waits its backoff.
+            return Answer(
+                None, "not sent: no connector is configured for this service", verdict=Verdict.RETRY
+            )
         try:
             return connector.send(delivery)
         except Exception as exc:  # a connector bug must not stop the queue
@@ -226,17 +258,36 @@ class OutboxWorker:
         return found
 
     def _record(self, results: Iterable[tuple[int, int, Answer]]) -> list[Verdict]:
-        """Store every outcome of a batch in one transaction."""
+        """Store every outcome of a batch in one transaction: one read of the rows,
+        their updates, and one multi-row insert of the attempts."""
         now = self._clock()
+        results = list(results)
         verdicts = []
+        attempts = []
         with self._sessions.begin() as session:
-            for outbox_id, attempts, answer in results:
-                verdicts.append(self._apply(session, now, outbox_id, attempts, answer))
+            ids = [outbox_id for outbox_id, _, _ in results]
+            entries = {
+                e.id: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(ids)))
+            }
+            for outbox_id, tries, answer in results:
+                decision, message = self._apply(entries.get(outbox_id), now, tries, answer)
+                verdicts.append(decision.verdict)
+                attempts.append(
+                    {
+                        "outbox_id": outbox_id,
+                        "attempted_at": now,
+                        "verdict": decision.verdict.value,
+                        "status": answer.status,
+                        "message": message,
+                    }
+                )
+            session.execute(insert(DeliveryAttempt), attempts)
+        log.debug("recorded %d attempts: %s", len(verdicts), verdicts)
         return verdicts
 
     def _apply(
-        self, session: Session, now: dt.datetime, outbox_id: int, attempts: int, answer: Answer
-    ) -> Verdict:
+        self, entry: OutboxEntry | None, now: dt.datetime, attempts: int, answer: Answer
+    ) -> tuple[Decision, str | None]:
         decision = decide(
             answer.status,
             attempts,
@@ -248,22 +299,11 @@ class OutboxWorker:
             max_s=self._backoff[1],
         )
         message = (answer.message or "")[:MESSAGE_LIMIT] or None
-        entry = session.get(OutboxEntry, outbox_id)
         if entry is None or entry.state != "sending" or entry.claimed_by != self.name:
             # Taken back by recover() after a very long send, or changed by a
             # technician meanwhile: their decision stands; the attempt is still kept.
-            log.warning("outbox %s changed while sending; outcome kept as an attempt", outbox_id)
-        session.add(
-            DeliveryAttempt(
-                outbox_id=outbox_id,
-                attempted_at=now,
-                verdict=decision.verdict.value,
-                status=answer.status,
-                message=message,
-            )
-        )
-        if entry is None or entry.state != "sending" or entry.claimed_by != self.name:
-            return decision.verdict
+            log.warning("an outbox row changed while it was being sent; its attempt is kept")
+            return decision, message
         entry.attempts, entry.claimed_at, entry.claimed_by = attempts, None, None
         if decision.verdict is Verdict.DELIVERED:
             entry.state, entry.delivered_at, entry.closed_at = "delivered", now, now
@@ -276,8 +316,7 @@ class OutboxWorker:
         else:  # PERMANENT: a dead letter; UNCERTAIN: the technician asks the agency
             entry.state = "dead" if decision.verdict is Verdict.PERMANENT else "uncertain"
             entry.last_error = message
-        log.info("outbox %s: %s (%s)", outbox_id, decision.verdict.value, answer.status)
-        return decision.verdict
+        return decision, message
 
 
 def _orphaned_here(claimed_by: str | None, host: str) -> bool:

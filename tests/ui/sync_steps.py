@@ -1,9 +1,11 @@
-"""Steps for the sync screens: a station routed to a loopback agency, a citizen's
-report, the technician's PIN. Shared by the sync tests and the screenshots."""
+"""Steps for the sync screens: a station whose DMV forms go to a loopback agency, a
+citizen's renewal, the technician's PIN. Shared by the sync tests and the screenshots.
+
+The sample pack's DMV connector is rest_json (docs/agency-api.yaml); the station
+config lays this center's address and token over it, as a real center would."""
 
 from __future__ import annotations
 
-import datetime as dt
 import socket
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import StationConfig, load_config
 from kiosk.i18n import Translator
 from kiosk.technician import hash_pin
-from tests.helpers.sample_answers import street_problem
+from tests.helpers.sample_answers import license_renewal
 from tests.ui.conftest import write_config
 from tests.ui.flow import choose_service
 from tests.ui.form_steps import LEFT, walk
@@ -30,9 +32,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def city_agency_config(tmp_path: Path, port: int, token: str = TOKEN) -> StationConfig:
-    """The city's 311 reports go to a rest_json agency on ``port``; the worker looks
-    for a lost agency every 2 s."""
+def dmv_agency_config(tmp_path: Path, port: int, token: str = TOKEN) -> StationConfig:
+    """The DMV's forms go to the reference agency on ``port``; the worker looks for a
+    lost agency every 2 s."""
     path = write_config(
         tmp_path,
         sync={"enabled": True, "probe_seconds": 2},
@@ -40,20 +42,24 @@ def city_agency_config(tmp_path: Path, port: int, token: str = TOKEN) -> Station
     )
     with path.open("a", encoding="utf-8") as fh:
         fh.write(
-            "[agencies.city]\n"
+            "[agencies.dmv]\n"
             'type = "rest_json"\n'
             f'url = "http://127.0.0.1:{port}/v1/submissions"\n'
-            "[agencies.city.auth]\n"
+            "[agencies.dmv.auth]\n"
             'kind = "bearer"\n'
             f'token = "{token}"\n'
         )
     return load_config(path)
 
 
-def report_pothole(qtbot: QtBot, window: KioskWindow, lang: str = "en") -> tuple[str, str]:
-    """A citizen reports a pothole and is told it is submitted; (submission id, reference)."""
-    choose_service(qtbot, window, lang, "report-pothole")
-    walk(qtbot, window, street_problem(dt.date.today()))
+def renew_license(qtbot: QtBot, window: KioskWindow, lang: str = "en") -> tuple[str, str]:
+    """A citizen renews a license and is told it is submitted; (submission id, reference)."""
+    choose_service(qtbot, window, lang, "license-renewal")
+    assert window.current is window.priority  # a place in line follows this form
+    qtbot.mouseClick(window.priority.no_button, LEFT)
+    assert window.station is not None  # the form's "today" is the station clock's
+    today = window.station.clock().astimezone(window.station.tz).date()
+    walk(qtbot, window, license_renewal(today))
     with qtbot.waitSignal(window.form_submitted, timeout=15_000) as blocker:
         qtbot.mouseClick(window.forms.review.submit_button, LEFT)
     outcome = blocker.args[0]

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -158,3 +159,104 @@ def test_technician_screens_render_unclipped(
         qtbot.waitUntil(lambda: "near end" in window.technician.printer.text(), timeout=5_000)
         snap(window, shots, "technician-en")
         window.worker.wait_idle()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sync_pill_and_technician_sync_list_render_unclipped(
+    qtbot: QtBot, make_window, tmp_path: Path, shots: Path, lang: str
+) -> None:
+    """The staff's sync pill as the agency goes down, refuses and is uncertain, and the
+    technician's list and questions (with a real agency on loopback)."""
+    from sqlalchemy import update
+
+    from kiosk.agency_sim import AgencySim
+    from offline_cache.models import OutboxEntry
+    from tests.ui.sync_steps import (
+        dmv_agency_config,
+        free_port,
+        open_technician,
+        pill_text,
+        renew_license,
+    )
+
+    port = free_port()
+    window = make_window(dmv_agency_config(tmp_path, port), clock=lambda: FIXED_NOW)
+    assert window.sync_mode is not None and window.station is not None
+    qtbot.waitUntil(lambda: pill_text(window) == "Synced", timeout=10_000)
+    if lang == "en":
+        snap(window, shots, "sync-welcome-synced")
+
+    # The agency is down: the citizen is told it is submitted; staff see it waiting.
+    renew_license(qtbot, window, lang)
+    qtbot.waitUntil(lambda: pill_text(window) == "Offline · 1 waiting", timeout=30_000)
+    if lang == "en":
+        snap(window, shots, "sync-welcome-offline")
+    window.welcome.language_buttons[lang].click()
+    snap(window, shots, f"sync-offline-services-{lang}")
+    window.header.start_over_button.click()
+
+    # Back, but refusing the station's token: a dead letter.
+    agency = AgencySim(token="another-token").start(port)
+    try:
+        qtbot.waitUntil(lambda: pill_text(window) == "1 needs a technician", timeout=30_000)
+    finally:
+        agency.stop()
+    # Down again: one more waits, and one the station lost track of while sending.
+    renew_license(qtbot, window, lang)
+    lost_id, _ = renew_license(qtbot, window, lang)
+    wanted = "1 needs a technician · Offline · 2 waiting"
+    qtbot.waitUntil(lambda: pill_text(window) == wanted, timeout=30_000)
+    with window.station.transaction() as session:
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.submission_id == lost_id)
+            .values(
+                state="uncertain",
+                last_error="the station stopped while sending; the agency may have it. "
+                "Check with the agency before sending again",
+            )
+        )
+    window.sync_mode.poll()
+    wanted = "2 need a technician · Offline · 1 waiting"
+    qtbot.waitUntil(lambda: pill_text(window) == wanted, timeout=10_000)
+    window.welcome.language_buttons[lang].click()
+    snap(window, shots, f"sync-attention-services-{lang}")
+    window.header.start_over_button.click()
+
+    open_technician(window)
+    if lang != "en":
+        window.header.language_buttons[lang].click()
+    qtbot.waitUntil(lambda: window.technician.jobs.text() != "", timeout=10_000)
+    snap(window, shots, f"technician-sync-status-{lang}")
+    window.technician.sync_button.click()
+    listing = window.sync_mode.listing
+    qtbot.waitUntil(lambda: len(listing.rows) == 3, timeout=10_000)
+    snap(window, shots, f"technician-sync-{lang}")
+
+    dead, uncertain = (
+        ref
+        for state in ("dead", "uncertain")
+        for ref, row in listing.rows.items()
+        if row.waiting.state == state
+    )
+    listing.rows[dead].discard_button.click()
+    ask = window.sync_mode.ask
+    qtbot.mouseClick(ask.field, Qt.MouseButton.LeftButton)
+    ask.reason_buttons["elsewhere"].click()
+    snap(window, shots, f"technician-sync-discard-{lang}")
+    ask.cancel_button.click()
+    listing.rows[uncertain].confirm_button.click()
+    snap(window, shots, f"technician-sync-confirm-{lang}")
+    ask.cancel_button.click()
+
+    if lang == "es":  # the longest strings, on an upright screen
+        window.fit(*PORTRAIT)
+        snap(window, shots, "portrait-technician-sync-es", PORTRAIT)
+        listing.rows[dead].discard_button.click()
+        qtbot.mouseClick(ask.field, Qt.MouseButton.LeftButton)
+        snap(window, shots, "portrait-technician-sync-discard-es", PORTRAIT)
+        ask.cancel_button.click()
+        window.header.start_over_button.click()
+        window.welcome.language_buttons["es"].click()
+        snap(window, shots, "portrait-sync-attention-services-es", PORTRAIT)
+    window.worker.wait_idle()

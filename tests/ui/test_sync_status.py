@@ -18,11 +18,11 @@ from offline_cache.models import OutboxEntry, Submission, SyncAudit
 from tests.ui.form_steps import LEFT, keys_for
 from tests.ui.sync_steps import (
     TOKEN,
-    city_agency_config,
+    dmv_agency_config,
     free_port,
     open_technician,
     pill_text,
-    report_pothole,
+    renew_license,
 )
 from ui.window import KioskWindow
 
@@ -55,11 +55,11 @@ def test_citizens_keep_submitting_while_the_agency_is_down_and_it_gets_each_once
     qtbot: QtBot, make_window, tmp_path: Path, agencies: Callable[..., AgencySim]
 ) -> None:
     port = free_port()  # the agency's address; nothing answers there yet
-    window = make_window(city_agency_config(tmp_path, port))
+    window = make_window(dmv_agency_config(tmp_path, port))
     qtbot.waitUntil(lambda: pill_text(window) == "Synced", timeout=SLOW)
     assert window.sync_mode is not None and window.sync_mode.welcome_pill.isVisibleTo(window)
 
-    sent = [report_pothole(qtbot, window, lang) for lang in ("en", "es", "en")]
+    sent = [renew_license(qtbot, window, lang) for lang in ("en", "es", "en")]
 
     assert len({reference for _, reference in sent}) == 3
     qtbot.waitUntil(lambda: pill_text(window) == "Offline · 3 waiting", timeout=SLOW)
@@ -90,8 +90,8 @@ def test_technician_retries_a_refused_submission_after_the_fix_and_discards_one_
 ) -> None:
     port = free_port()
     agency = agencies(port, token="the-agency-expects-another-token")
-    window = make_window(city_agency_config(tmp_path, port))
-    (first_id, first), (_, second) = (report_pothole(qtbot, window) for _ in range(2))
+    window = make_window(dmv_agency_config(tmp_path, port))
+    (first_id, first), (_, second) = (renew_license(qtbot, window) for _ in range(2))
     qtbot.waitUntil(lambda: pill_text(window) == "2 need a technician", timeout=SLOW)
     assert window.sync_mode is not None and window.sync_mode.welcome_pill.tone == "attention"
     assert agency.stored == {}
@@ -100,7 +100,7 @@ def test_technician_retries_a_refused_submission_after_the_fix_and_discards_one_
     tech = window.technician
     assert tech.sync.text() == "Sending to the agencies: 2 need a technician"
     qtbot.mouseClick(tech.sync_button, LEFT)
-    listing = window.sync_mode.list
+    listing = window.sync_mode.listing
     assert window.current is listing
     qtbot.waitUntil(lambda: set(listing.rows) == {first, second}, timeout=SLOW)
     row = listing.rows[first]
@@ -128,6 +128,7 @@ def test_technician_retries_a_refused_submission_after_the_fix_and_discards_one_
     # The technician types their own reason instead, on the kiosk's keyboard.
     qtbot.mouseClick(ask.field, LEFT)
     assert ask.keyboard.isVisibleTo(window) and ask.keyboard.target is ask.field
+    assert ask.field.hasFocus()  # the keys type here, and the box shows it
     ask.field.clear()
     assert not ask.ok_button.isEnabled()
     for key in keys_for("Citizen came back with a new report"):
@@ -158,8 +159,8 @@ def test_technician_records_that_the_agency_has_an_uncertain_submission(
 ) -> None:
     """The station stopped while sending to an agency that cannot tell a resend (or an
     Open311 server gave no answer): the technician checks with the agency, then says so."""
-    window = make_window(city_agency_config(tmp_path, free_port()))
-    _, reference = report_pothole(qtbot, window)
+    window = make_window(dmv_agency_config(tmp_path, free_port()))
+    _, reference = renew_license(qtbot, window)
     assert window.station is not None
     window.station.sync.stop()  # the worker is gone; what it left is what counts
     with window.station.transaction() as session:
@@ -174,7 +175,7 @@ def test_technician_records_that_the_agency_has_an_uncertain_submission(
 
     open_technician(window)
     qtbot.mouseClick(window.technician.sync_button, LEFT)
-    listing = window.sync_mode.list  # type: ignore[union-attr]
+    listing = window.sync_mode.listing  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: reference in listing.rows, timeout=SLOW)
     row = listing.rows[reference]
     assert row.state.text() == (
@@ -205,11 +206,11 @@ def test_an_action_the_store_refuses_is_explained_on_the_list(
     qtbot: QtBot, make_window, tmp_path: Path
 ) -> None:
     """Two technicians (or the command line) act on one submission: the second is told why."""
-    window = make_window(city_agency_config(tmp_path, free_port()))
-    _, reference = report_pothole(qtbot, window)
+    window = make_window(dmv_agency_config(tmp_path, free_port()))
+    _, reference = renew_license(qtbot, window)
     open_technician(window)
     qtbot.mouseClick(window.technician.sync_button, LEFT)
-    listing = window.sync_mode.list  # type: ignore[union-attr]
+    listing = window.sync_mode.listing  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: reference in listing.rows, timeout=SLOW)
     assert window.station is not None
     window.station.sync.discard(reference, "kiosk sync", "sent by mail")  # meanwhile, elsewhere

@@ -1,20 +1,28 @@
 """Technician mode: the printer's state and the few actions a technician needs
-at the station (test page, reprint the last ticket, send waiting jobs)."""
+at the station (test page, reprint the last ticket, send waiting jobs), and
+where the submissions to the agencies stand (their list: technician_sync.py)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
 
 from kiosk.i18n import Translator
 from ui.screens import Screen
+from ui.sync_indicator import technician_status
 from ui.widgets import button, label
+
+if TYPE_CHECKING:
+    from kiosk.sync.runner import SyncState
 
 ACTIONS = ("test_page", "reprint", "retry")
 
 
 class TechnicianScreen(Screen):
     action = Signal(str)
+    sync_requested = Signal()
     exit = Signal()
 
     def __init__(self, station_name: str) -> None:
@@ -47,6 +55,13 @@ class TechnicianScreen(Screen):
         layout.addSpacing(12)
         layout.addLayout(row)
         layout.addWidget(self.result)
+        layout.addSpacing(12)
+        self._sync: SyncState | None = None
+        self.sync = label("TechLine")
+        self.sync_button = button(variant="primary", name="tech-sync")
+        self.sync_button.clicked.connect(self.sync_requested)
+        layout.addWidget(self.sync)
+        layout.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.exit_button = button(name="tech-exit")
         self.exit_button.clicked.connect(self.exit)
@@ -66,6 +81,12 @@ class TechnicianScreen(Screen):
     def set_unavailable(self, reasons: dict[str, str]) -> None:
         """Services not offered at this station, and why (e.g. a form that does not load)."""
         self._unavailable = dict(reasons)
+        if self._tr:
+            self.retranslate(self._tr)
+
+    def show_sync(self, state: SyncState) -> None:
+        """Where the outbox stands (the same words as the pill, in a sentence)."""
+        self._sync = state
         if self._tr:
             self.retranslate(self._tr)
 
@@ -90,6 +111,8 @@ class TechnicianScreen(Screen):
         for name, btn in self.buttons.items():
             btn.setText(tr(f"technician.{name}"))
         self.exit_button.setText(tr("technician.exit"))
+        self.sync.setText(technician_status(self._sync, tr))
+        self.sync_button.setText(tr("tech_sync.open"))
         self.result.setText(self._result)
 
     def clear(self) -> None:

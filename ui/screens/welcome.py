@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.i18n import Translator, language_name
 from ui.screens import Screen
@@ -64,6 +64,18 @@ class WelcomeScreen(Screen):
         layout.addWidget(self.help)
         self._broken = False
         self._portrait = False
+
+    def add_status(self, status: QWidget) -> None:
+        """A small status for staff (the sync pill) in the bottom-left corner, under
+        everything a citizen touches. Added once the station is attached."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.setContentsMargins(0, 0, 0, 24)  # the pill takes the bottom margin's place
+        row = QHBoxLayout()
+        row.setContentsMargins(24, 12, 24, 0)
+        row.addWidget(status)
+        row.addStretch(1)
+        layout.addLayout(row)
 
     def _corner_tapped(self) -> None:
         now = time.monotonic()

@@ -139,3 +139,35 @@ def test_a_claim_held_by_a_live_worker_is_left_alone(
     assert outbox(live_station)[0].state == "sending"
     holder.close()
     other.close()
+
+
+def test_one_agency_down_while_another_answers_waits_its_backoff_without_hammering(
+    tmp_path: Path, agency: AgencySim, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The probe finds the DMV's server answering; that must not make the city's
+    waiting report due again and again while the city's server stays down."""
+    monkeypatch.setattr(runner_module, "IDLE_WAIT_S", 3600.0)
+    with AgencySim(token="dmv-token") as dmv:
+        path = tmp_path / "two.toml"
+        path.write_text(
+            '[station]\nid = "two-kiosk"\ndata_dir = "two-data"\n'
+            "[sync]\nretry_first_ms = 600000\nprobe_seconds = 2\n"
+            f'[agencies.city]\ntype = "rest_json"\nurl = "{agency.url}"\n'
+            "connect_timeout_s = 1.0\n"
+            '[agencies.dmv]\nurl = "' + dmv.url + '"\n'
+            '[agencies.dmv.auth]\nkind = "bearer"\ntoken = "dmv-token"\n',
+            encoding="utf-8",
+        )
+        agency.go_down()
+        station = Station.open(load_config(path))
+        try:
+            states: list[SyncState] = []
+            station.sync.start(states.append)
+            submit_reports(station, 1)
+            wait_for(lambda: bool(states) and states[-1].offline, "the station to show offline")
+            time.sleep(5)  # two and a half probe periods with the DMV answering each time
+
+            (entry,) = outbox(station)
+            assert (entry.state, entry.attempts) == ("pending", 1)
+        finally:
+            station.close()

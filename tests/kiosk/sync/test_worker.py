@@ -229,7 +229,7 @@ class Broken:
 @pytest.mark.parametrize(
     ("connector", "message"),
     [
-        (None, "no connector is configured for this service"),
+        (None, "not sent: no connector is configured for this service"),
         (Broken(), "connector error: KeyError"),
     ],
     ids=["no-connector", "connector-bug"],
