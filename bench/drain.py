@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 BACKLOG = 10_000
+ROUNDS = 2
 TOKEN = "bench-token"
 
 
@@ -145,26 +146,38 @@ def gui_stall(config_path: Path) -> tuple[float, float, int]:
 def drain() -> None:
     from bench.backlog import seed, station_config
 
+    rounds_worker, rounds_bare = [], []
     with tempfile.TemporaryDirectory(prefix="onestop-drain-") as tmp:
         folder = Path(tmp)
-        with agency_process() as url:
-            config = station_config(folder / "worker", url, TOKEN, extra="senders = 4")
-            started = time.perf_counter()
-            seed(config, BACKLOG)
-            seeding = time.perf_counter() - started
-            prepared = bodies(config)
-            worker_s = worker_drain(config)
-        with agency_process() as url:
-            bare_s = bare_loop(url, prepared)
+        for round_no in range(ROUNDS):  # alternated; the best of each (a shared machine)
+            with agency_process() as url:
+                config = station_config(
+                    folder / f"worker-{round_no}", url, TOKEN, extra="senders = 4"
+                )
+                started = time.perf_counter()
+                seed(config, BACKLOG)
+                seeding = time.perf_counter() - started
+                prepared = bodies(config)
+                rounds_worker.append(worker_drain(config))
+            with agency_process() as url:
+                rounds_bare.append(bare_loop(url, prepared))
         with agency_process() as url:
             gui_config = station_config(folder / "gui", url, TOKEN, extra="senders = 4")
             seed(gui_config, BACKLOG)
             stall_s, gui_drain_s, ticks = gui_stall(gui_config)
+    worker_s, bare_s = min(rounds_worker), min(rounds_bare)
     rate, floor = BACKLOG / worker_s, BACKLOG / bare_s
-    print(f"drain {BACKLOG:,} stored submissions (seeded in {seeding:.1f} s)")
+    print(f"drain {BACKLOG:,} stored submissions (seeded in {seeding:.1f} s), best of {ROUNDS}")
     print(
         f"  worker {worker_s:5.1f} s = {rate:6.0f}/s   bare requests.Session loop "
         f"{bare_s:5.1f} s = {floor:6.0f}/s   {rate / floor:.2f}x (goal >= 0.80x)"
+    )
+    print(
+        "  every round: worker "
+        + " ".join(f"{s:.1f}" for s in rounds_worker)
+        + " s, bare "
+        + " ".join(f"{s:.1f}" for s in rounds_bare)
+        + " s"
     )
     print(
         f"  GUI event loop while the kiosk drains in the background ({gui_drain_s:.1f} s, "

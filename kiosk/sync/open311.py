@@ -33,12 +33,11 @@ from urllib.parse import quote
 
 import requests
 from pydantic import Field, field_validator
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 from urllib3.exceptions import ProxyError as Urllib3ProxyError
-from urllib3.util.retry import Retry
 
 from kiosk.sync.connector_spec import ConnectorSpec, HttpUrl
+from kiosk.sync.http import agency_session
 from kiosk.sync.policy import Verdict
 from kiosk.sync.protocol import Answer, Delivery
 
@@ -115,12 +114,9 @@ class Open311Connector:
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
             # No retries of any kind inside requests: the worker decides, knowing
             # that a resent POST may file a second report.
-            adapter = HTTPAdapter(max_retries=Retry(total=0, read=False, redirect=False))
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
+            session = agency_session(self.spec.url)
             session.headers["Connection"] = "close"  # see the module's docstring
             session.headers["Accept"] = "application/json"
             self._local.session = session

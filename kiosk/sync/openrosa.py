@@ -43,6 +43,7 @@ from pydantic import ConfigDict, Field, field_validator
 from urllib3 import encode_multipart_formdata
 
 from kiosk.sync.connector_spec import ConnectorSpec, HttpUrl
+from kiosk.sync.http import agency_session
 from kiosk.sync.policy import RETRYABLE_STATUSES, Verdict
 from kiosk.sync.protocol import Answer, Delivery
 
@@ -221,7 +222,7 @@ class OpenRosaConnector:
     def _state(self) -> _ThreadState:
         state: _ThreadState | None = getattr(self._local, "state", None)
         if state is None:
-            state = self._local.state = _ThreadState(requests.Session())
+            state = self._local.state = _ThreadState(agency_session(self.spec.url))
             with self._lock:
                 self._sessions.append(state.session)
         return state

@@ -88,7 +88,6 @@ class SyncRunner:
         clock: Callable[[], dt.datetime],
         retention_days: int,
         probe_seconds: float = 15.0,
-        batch: int = 32,
         on_state: Callable[[SyncState], None] | None = None,
     ) -> None:
         self._worker = worker
@@ -98,7 +97,6 @@ class SyncRunner:
         self._clock = clock
         self._retention_days = retention_days
         self._probe_s = probe_seconds
-        self._batch = batch
         self._on_state = on_state
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -149,7 +147,7 @@ class SyncRunner:
                 self._publish()
             return self._stop.is_set()
 
-        counts = self._worker.drain(self._batch, stop_or_publish)
+        counts = self._worker.drain(stop=stop_or_publish)
         log.debug("round: %s", {v.value: n for v, n in counts.items() if n})
         if sum(counts.values()):
             self.offline = self._worker.unanswered

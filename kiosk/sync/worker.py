@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.sync.policy import FIRST_WAIT_S, MAX_WAIT_S, Decision, Verdict, decide
@@ -46,6 +46,7 @@ from offline_cache.models import DeliveryAttempt, OutboxEntry, Submission
 
 log = logging.getLogger(__name__)
 STALE_SENDING = dt.timedelta(minutes=5)  # a claim older than this was a worker that died
+BATCH_PER_SENDER = 16  # 16 requests of at most ~13 s each: under STALE_SENDING
 MESSAGE_LIMIT = 2000  # characters of an agency's message kept with an attempt
 
 
@@ -79,16 +80,20 @@ class OutboxWorker:
         self.name = name or worker_name()
         self._backoff = backoff  # (first, longest) wait in seconds between tries
         self._pool = ThreadPoolExecutor(senders, "outbox-send")
+        # Rows claimed at once: enough to keep every sender busy while the last
+        # batch is stored, few enough that a batch against an agency timing out
+        # on every request still ends well within STALE_SENDING.
+        self.batch = BATCH_PER_SENDER * senders
         # Whether the last batch got no answer at all from any agency (offline).
         self.unanswered = False
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
 
-    def run_once(self, limit: int = 32) -> dict[Verdict, int]:
+    def run_once(self, limit: int | None = None) -> dict[Verdict, int]:
         """Send one batch of what is due now (at most ``limit``); counts of what happened."""
         counts = dict.fromkeys(Verdict, 0)
-        batch = self._start_batch(limit)
+        batch = self._start_batch(limit or self.batch)
         if batch is not None:
             self._finish_batch(batch, counts)
         return counts
@@ -103,7 +108,7 @@ class OutboxWorker:
         counts = dict.fromkeys(Verdict, 0)
         in_flight = None
         while stop is None or not stop():
-            batch = self._start_batch(limit)
+            batch = self._start_batch(limit or self.batch)
             if in_flight is not None:
                 self._finish_batch(in_flight, counts)
             in_flight = batch
@@ -258,19 +263,24 @@ class OutboxWorker:
         return found
 
     def _record(self, results: Iterable[tuple[int, int, Answer]]) -> list[Verdict]:
-        """Store every outcome of a batch in one transaction: one read of the rows,
-        their updates, and one multi-row insert of the attempts."""
+        """Store every outcome of a batch in one transaction: one read of the rows'
+        states, one bulk update by primary key, one multi-row insert of the attempts."""
         now = self._clock()
         results = list(results)
-        verdicts = []
-        attempts = []
+        verdicts, changes, attempts = [], [], []
         with self._sessions.begin() as session:
             ids = [outbox_id for outbox_id, _, _ in results]
-            entries = {
-                e.id: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(ids)))
-            }
+            mine = set(
+                session.scalars(
+                    select(OutboxEntry.id).where(
+                        OutboxEntry.id.in_(ids),
+                        OutboxEntry.state == "sending",
+                        OutboxEntry.claimed_by == self.name,
+                    )
+                )
+            )
             for outbox_id, tries, answer in results:
-                decision, message = self._apply(entries.get(outbox_id), now, tries, answer)
+                decision, message = self._decide(now, tries, answer)
                 verdicts.append(decision.verdict)
                 attempts.append(
                     {
@@ -281,12 +291,20 @@ class OutboxWorker:
                         "message": message,
                     }
                 )
+                if outbox_id in mine:
+                    changes.append(_change(outbox_id, tries, now, decision, message, answer))
+                else:
+                    # Taken back by recover() after a very long send, or changed by a
+                    # technician meanwhile: their decision stands; the attempt is kept.
+                    log.warning("an outbox row changed while it was being sent; attempt kept")
+            if changes:
+                session.execute(update(OutboxEntry), changes)
             session.execute(insert(DeliveryAttempt), attempts)
         log.debug("recorded %d attempts: %s", len(verdicts), verdicts)
         return verdicts
 
-    def _apply(
-        self, entry: OutboxEntry | None, now: dt.datetime, attempts: int, answer: Answer
+    def _decide(
+        self, now: dt.datetime, attempts: int, answer: Answer
     ) -> tuple[Decision, str | None]:
         decision = decide(
             answer.status,
@@ -298,25 +316,44 @@ class OutboxWorker:
             first_s=self._backoff[0],
             max_s=self._backoff[1],
         )
-        message = (answer.message or "")[:MESSAGE_LIMIT] or None
-        if entry is None or entry.state != "sending" or entry.claimed_by != self.name:
-            # Taken back by recover() after a very long send, or changed by a
-            # technician meanwhile: their decision stands; the attempt is still kept.
-            log.warning("an outbox row changed while it was being sent; its attempt is kept")
-            return decision, message
-        entry.attempts, entry.claimed_at, entry.claimed_by = attempts, None, None
-        if decision.verdict is Verdict.DELIVERED:
-            entry.state, entry.delivered_at, entry.closed_at = "delivered", now, now
-            entry.confirmation = answer.confirmation[:128] if answer.confirmation else None
-            entry.agency_token = answer.token[:128] if answer.token else None
-            entry.last_error = None
-        elif decision.verdict is Verdict.RETRY:
-            entry.state, entry.last_error = "pending", message
-            entry.next_attempt_at = now + dt.timedelta(seconds=decision.wait_s)
-        else:  # PERMANENT: a dead letter; UNCERTAIN: the technician asks the agency
-            entry.state = "dead" if decision.verdict is Verdict.PERMANENT else "uncertain"
-            entry.last_error = message
-        return decision, message
+        return decision, (answer.message or "")[:MESSAGE_LIMIT] or None
+
+
+#: The state an outbox row goes to after each verdict.
+NEXT_STATE = {
+    Verdict.DELIVERED: "delivered",
+    Verdict.RETRY: "pending",
+    Verdict.PERMANENT: "dead",  # a dead letter, with the agency's message
+    Verdict.UNCERTAIN: "uncertain",  # maybe received: a technician asks the agency
+}
+
+
+def _change(
+    outbox_id: int,
+    attempts: int,
+    now: dt.datetime,
+    decision: Decision,
+    message: str | None,
+    answer: Answer,
+) -> dict[str, object]:
+    """One row's new values; every row of a batch sets the same columns, so the
+    whole batch is one executemany. A row being sent was never delivered, so
+    the delivery columns are only ever set here, never cleared by mistake."""
+    delivered = decision.verdict is Verdict.DELIVERED
+    wait = dt.timedelta(seconds=decision.wait_s)
+    return {
+        "id": outbox_id,
+        "state": NEXT_STATE[decision.verdict],
+        "attempts": attempts,
+        "claimed_at": None,
+        "claimed_by": None,
+        "next_attempt_at": now + wait if decision.verdict is Verdict.RETRY else now,
+        "last_error": None if delivered else message,
+        "delivered_at": now if delivered else None,
+        "closed_at": now if delivered else None,
+        "confirmation": answer.confirmation[:128] if delivered and answer.confirmation else None,
+        "agency_token": answer.token[:128] if delivered and answer.token else None,
+    }
 
 
 def _orphaned_here(claimed_by: str | None, host: str) -> bool:
