@@ -33,9 +33,12 @@ def config_check(config: StationConfig) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from kiosk.sync.routing import route
+    from kiosk.forms.loader import check_forms
+    from kiosk.sync.routing import payload_problems, route
 
     routing = route(pack, config.settings.agencies, config.source or Path("station.toml"))
+    forms, _ = check_forms(pack.folder / "forms", pack.pack.languages, pack.pack.default_language)
+    routing.problems += payload_problems(routing, pack, forms)
     for problem in routing.problems:
         print(f"error: {problem}", file=sys.stderr)
     if routing.problems:

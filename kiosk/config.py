@@ -414,7 +414,9 @@ class StationConfig:
         for agency, table in self.settings.agencies.items():
             for key, value in _flatten(table):
                 name = key.rsplit(".", 1)[-1]
-                shown = mask_secret(value) if name in SECRET_KEYS or name == "url" else value
+                # Headers and query parameters often carry keys of their own.
+                hidden = name in SECRET_KEYS or key.startswith(("headers.", "query."))
+                shown = mask_secret(value) if hidden or name == "url" else value
                 yield f"agencies.{agency}.{key}", shown, "connector setting for this agency"
         yield "(effective) data_dir", str(self.data_dir), "where the store and spool live"
         yield "(effective) store_url", mask_secret(self.store_url), "the store this station uses"

@@ -129,8 +129,29 @@ class Station:
         station = cls(config, pack, engine, make_printer(config), clock=clock)
         station.print_queue.recover_after_restart()
         station.load_forms()
+        station.check_key_file()
         _ = station.cipher  # a key others can read stops the station here, not at Submit
         return station
+
+    def check_key_file(self) -> None:
+        """A store holding encrypted forms and no key file is a lost or mistyped key
+        path, not a first start: a new key would read none of those forms, and the
+        forms taken next would be sealed with a key the other stations lack."""
+        path = self.config.key_file
+        if path.exists():
+            return
+        from sqlalchemy import func, select
+
+        from offline_cache.models import Submission
+
+        with self._sessions() as session:
+            held = session.scalar(select(func.count()).select_from(Submission)) or 0
+        if held:
+            raise StoreError(
+                f"{path}: the answers key is missing, but the store holds {held} "
+                "submitted form(s) sealed with a key; restore the key file from its "
+                "backup (or fix [store] key_file) and start again"
+            )
 
     def load_forms(self) -> None:
         """Check the pack's forms; a service whose form is broken is unavailable,

@@ -51,7 +51,7 @@ def listing(config: StationConfig) -> int:
 
     station = Station.open(config)
     try:
-        rows = station.sync.actions.waiting()
+        rows = station.sync.actions.waiting(limit=None)
     finally:
         station.close()
     for row in rows:
@@ -69,6 +69,12 @@ def run(config: StationConfig, once: bool) -> int:
     nothing is left refused or uncertain); otherwise run until SIGINT/SIGTERM."""
     from kiosk.station import Station
 
+    if not config.settings.sync.enabled:
+        print(
+            "error: sending is turned off in this station's config ([sync] enabled = false)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     station = Station.open(config)
     try:
         # Other agencies' forms still go; those of a broken connector wait, and say why.
@@ -123,9 +129,7 @@ def _run_forever(station: Any) -> int:
                 flush=True,
             )
 
-    if station.sync.start(report) is None:
-        print("error: sync is turned off in this station's config ([sync] enabled)")
-        return EXIT_BAD_INPUT
+    station.sync.start(report)
     print("sync running; stop with Ctrl+C", flush=True)
     stopped.wait()
     station.sync.stop()
@@ -141,13 +145,16 @@ def act(config: StationConfig, action: str, reference: str, note: str | None) ->
     try:
         if action == "retry":
             station.sync.retry(reference, _actor(), note)
-            print(f"{reference}: will be sent again at the next round (kiosk sync run --once)")
+            print(
+                f"{reference.strip().upper()}: will be sent again at the next round "
+                "(a running kiosk sends it within half a minute; or kiosk sync run --once)"
+            )
         elif action == "discard":
             station.sync.discard(reference, _actor(), note or "")
-            print(f"{reference}: discarded (kept in the audit)")
+            print(f"{reference.strip().upper()}: discarded (kept in the audit)")
         else:
             station.sync.confirm(reference, _actor(), note)
-            print(f"{reference}: marked delivered")
+            print(f"{reference.strip().upper()}: marked delivered")
     except ActionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

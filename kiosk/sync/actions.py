@@ -64,7 +64,7 @@ class SyncActions:
         self._station_id = station_id
         self._clock = clock
 
-    def waiting(self, limit: int = 200) -> list[Waiting]:
+    def waiting(self, limit: int | None = 200) -> list[Waiting]:
         """Undelivered submissions: those needing a person first, then oldest first."""
         with self._sessions() as session:
             rows = session.execute(
@@ -120,6 +120,9 @@ class SyncActions:
             entry.confirmation = (confirmation or "").strip()[:128] or None
             entry.last_error = None
 
+        number = (confirmation or "").strip()
+        if number:  # the audit outlives the outbox row: keep the agency's number there too
+            note = f"agency's number: {number}" + (f"; {note}" if note else "")
         self._act("confirm", reference, actor, note, apply)
 
     def _act(

@@ -112,13 +112,41 @@ def route(
             if service.agency in station_layers
             else str(pack_file)
         )
-        spec, problems = parse_spec(merged, Path(where), f"connector of service {service.id}")
-        routing.problems += problems
+        # Settings an agency's services share are reported once, under the agency.
+        whose = f"service {service.id}" if service.connector else f"agency {service.agency}"
+        spec, problems = parse_spec(merged, Path(where), f"connector of {whose}")
+        routing.problems += [p for p in problems if p not in routing.problems]
         if problems:
             routing.broken.add(service.id)
         if spec is not None:
             routing.specs[service.id] = spec
     return routing
+
+
+def payload_problems(routing: Routing, pack: ContentPack, forms: dict[str, Any]) -> list[Problem]:
+    """What a service's form sends that its connector cannot carry, found before a
+    citizen submits it: an OpenRosa agency needs XML element names as keys."""
+    from kiosk.sync.openrosa import name_problem
+
+    problems = []
+    for service in pack.services:
+        spec = routing.specs.get(service.id)
+        form = forms.get(service.form) if service.form else None
+        if spec is None or form is None or spec.type != "openrosa":
+            continue
+        for key in form.output:  # without an output, keys are question ids: valid names
+            problem = name_problem(key)
+            if problem:
+                routing.broken.add(service.id)
+                problems.append(
+                    Problem(
+                        pack.folder / "forms" / f"{form.id}.yaml",
+                        f"output.{key}",
+                        f"{problem}: the OpenRosa agency of service {service.id} "
+                        "could not store it",
+                    )
+                )
+    return problems
 
 
 class Misconfigured:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.sync.actions import SyncActions
-from kiosk.sync.routing import Routing, route
+from kiosk.sync.routing import Routing, payload_problems, route
 from kiosk.sync.runner import SyncRunner, SyncState, sync_state
 from kiosk.sync.worker import OutboxWorker
 from offline_cache.engine import make_sessionmaker
@@ -33,6 +33,7 @@ class StationSync:
         self.settings = config.settings.sync
         source = config.source or Path("station.toml")
         self.routing: Routing = route(station.pack, config.settings.agencies, source)
+        self.routing.problems += payload_problems(self.routing, station.pack, station.forms)
         for problem in self.routing.problems:
             log.error("sync: %s", problem)
         if self.routing.unrouted:

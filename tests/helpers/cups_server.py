@@ -76,12 +76,15 @@ class CupsServer:
     def add_queue(self, name: str) -> Path:
         """A queue whose jobs land in ``out/<name>.pdf``; return that path."""
         target = self.out / f"{name}.pdf"
-        subprocess.run(
+        done = subprocess.run(
             ["lpadmin", "-p", name, "-E", "-v", f"capture:{target}", "-m", "raw"],
             env=self.env(),
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
         )
+        if done.returncode:
+            pytest.fail(f"lpadmin could not add the queue {name}: {done.stderr.strip()}")
         return target
 
     def disable(self, name: str) -> None:

@@ -121,3 +121,24 @@ def test_two_stations_making_the_key_at_once_end_up_with_one_key(tmp_path: Path)
     token = ciphers[0].encrypt("Núñez")
     assert all(cipher.decrypt(token) == "Núñez" for cipher in ciphers)  # one key for all
     assert [p.name for p in key.parent.iterdir()] == [key.name]  # no half-written leftovers
+
+
+def test_a_missing_key_with_sealed_forms_in_the_store_is_not_replaced_by_a_new_one(
+    station_config: Path, run_kiosk
+) -> None:
+    station = open_station(station_config)
+    station.submit_form("license-renewal", renewal(station))
+    key = station.config.key_file
+    station.close()
+    key.rename(key.with_name("moved-away.key"))  # a lost backup, a mistyped key_file
+
+    with pytest.raises(StoreError) as refused:
+        open_station(station_config)
+    message = str(refused.value)
+    assert f"{key}: the answers key is missing, but the store holds 1 submitted form" in message
+    assert "restore the key file from its backup" in message
+    assert not key.exists()  # no new key was made in its place
+
+    result = run_kiosk("--config", str(station_config), "sync", "run", "--once")
+    assert result.returncode == 3
+    assert "the answers key is missing" in result.stderr and "Traceback" not in result.stderr

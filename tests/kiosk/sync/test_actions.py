@@ -104,7 +104,7 @@ def test_a_technician_confirms_a_form_the_agency_says_it_has(
 
     (entry,) = outbox(station)
     assert (entry.state, entry.confirmation, entry.last_error) == ("delivered", "SR-1234", None)
-    assert audit(station) == [("confirm", reference, "technician", None)]
+    assert audit(station) == [("confirm", reference, "technician", "agency's number: SR-1234")]
 
 
 def test_purge_removes_delivered_forms_after_the_retention_period_and_never_a_waiting_one(

@@ -79,8 +79,8 @@ def test_config_check_names_each_connector_mistake_and_never_prints_the_secret(
         "agencies.parks: the pack has no agency 'parks'; its agencies are city, clerk, dmv" in e
         for e in errors
     ), errors
-    assert any("connector of service license-renewal.method" in e for e in errors), errors
-    assert any("connector of service license-renewal.auth" in e for e in errors), errors
+    assert any("connector of agency dmv.method" in e for e in errors), errors
+    assert any("connector of agency dmv.auth" in e for e in errors), errors
 
 
 def test_a_secret_written_into_a_content_pack_is_refused(tmp_path: Path) -> None:
@@ -150,3 +150,24 @@ def test_a_station_naming_another_kind_of_server_replaces_the_packs_settings(
     assert routing.problems == []
     assert routing.specs["report-pothole"].type == "rest_json"
     assert routing.specs["report-streetlight"].type == "rest_json"  # the service's code is gone
+
+
+def test_a_form_whose_keys_an_openrosa_server_cannot_store_is_caught_by_config_check(
+    tmp_path: Path, run_kiosk
+) -> None:
+    """The street problem form sends ``attribute[...]`` keys (Open311's shape); sent to an
+    OpenRosa server instead, they are no XML element names. Found before any citizen
+    submits one, not as a dead letter afterwards."""
+    path = station_toml(
+        tmp_path,
+        '[agencies.city]\ntype = "openrosa"\nurl = "https://forms.test/submission"\n'
+        'form_id = "street"\n',
+    )
+    result = run_kiosk("--config", str(path), "config", "check")
+
+    assert result.returncode == 2
+    assert (
+        "report-street-problem.yaml: output.attribute[pothole_size]: is not an XML element "
+        "name" in result.stderr
+    )
+    assert "the OpenRosa agency of service report-pothole could not store it" in result.stderr
