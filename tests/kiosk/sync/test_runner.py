@@ -168,6 +168,8 @@ def test_one_agency_down_while_another_answers_waits_its_backoff_without_hammeri
             time.sleep(5)  # two and a half probe periods with the DMV answering each time
 
             (entry,) = outbox(station)
-            assert (entry.state, entry.attempts) == ("pending", 1)
+            # One try, or two when the jittered wait (0 to 10 min) happened to be short;
+            # never the hundreds a probe waking it every round would make.
+            assert entry.state == "pending" and entry.attempts <= 2
         finally:
             station.close()
