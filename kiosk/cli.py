@@ -159,6 +159,9 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner | None = None) -> int
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # urllib3's debug lines carry request paths and query strings: an Open311
+    # api_key, an ODK app-user key. Never in a station's log, even with -v.
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
     from sqlalchemy.exc import DBAPIError  # deferred: keeps `kiosk --help` instant
 
     from offline_cache.migrate import StoreError

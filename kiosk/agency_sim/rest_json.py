@@ -80,6 +80,9 @@ class AgencySim:
     # The body of a stored submission's answer, when an agency's shape is wanted instead
     # of OneStop's receipt: (idempotency key, stored) -> JSON object.
     receipt: Callable[[str, Stored], Any] | None = None
+    # Refuse (422) any submission with this payload key, quoting its value back, as
+    # agencies' validators do ("address 12 Oak Ave is not in the city").
+    refuse_quoting: str | None = None
     script: deque[Fault] = field(default_factory=deque)
     token_script: deque[Fault] = field(default_factory=deque)
     stored: dict[str, Stored] = field(default_factory=dict)  # by idempotency key
@@ -232,6 +235,11 @@ class AgencySim:
             return _reply(request, 400, _errors("bad_json", "the body is not JSON"))
         if not isinstance(body, dict):
             return _reply(request, 400, _errors("bad_body", "the body must be a JSON object"))
+        payload = body.get("payload", body)
+        if self.refuse_quoting and isinstance(payload, dict) and self.refuse_quoting in payload:
+            value = payload[self.refuse_quoting]
+            refused = f"{self.refuse_quoting} {value} is not in the city"
+            return _reply(request, 422, _errors("invalid", refused))
         named = body.get("submission_id", key)  # in OneStop's envelope; a bare payload: none
         if not key or named != key or (key_in_path is not None and key_in_path != key):
             return _reply(request, 400, _errors("bad_key", "Idempotency-Key must be sent"))

@@ -204,7 +204,16 @@ class Open311Connector:
 
 def _answer(response: requests.Response) -> Answer:
     status = response.status_code
-    if not 200 <= status < 300:
+    if status >= 500 and status != 503:
+        # A 500, 502 or 504 may come after the city stored the report (a gateway
+        # timing out in front of a slow server): resending could file it twice.
+        return Answer(
+            status,
+            f"{_message(response)}: the city may have stored it; a technician checks "
+            "before it is sent again",
+            verdict=Verdict.UNCERTAIN,
+        )
+    if not 200 <= status < 300:  # 503 and 429 say "not now, nothing done": tried again
         return Answer(status, _message(response), _retry_after(response))
     first = _first(response)
     if first is None:  # a proxy's or a login page's 200: did the city get it?

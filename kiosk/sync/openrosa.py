@@ -167,6 +167,8 @@ class _ThreadState:
 class OpenRosaConnector:
     """Sends each delivery to one OpenRosa submission URL; safe to call from many threads."""
 
+    idempotent = True  # a resent instance (same instanceID, same XML) is stored once
+
     def __init__(
         self,
         spec: Spec,

@@ -51,7 +51,11 @@ class Answer:
 
 class Connector(Protocol):
     """Sends one submission to one agency. Called from several threads at once:
-    keep per-thread state (a ``requests.Session``) in a ``threading.local``."""
+    keep per-thread state (a ``requests.Session``) in a ``threading.local``.
+
+    A connector whose agency recognises a resent submission says so with a class
+    attribute ``idempotent = True``; without it, a request that may have gone out
+    is never resent on its own (the row becomes ``uncertain``)."""
 
     def send(self, delivery: Delivery) -> Answer: ...
 

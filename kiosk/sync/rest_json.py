@@ -71,6 +71,8 @@ class RestJsonConnector:
     ``clock`` (monotonic seconds) decides when an OAuth2 token is too old; tests turn it.
     """
 
+    idempotent = True  # the agency answers a resent idempotency key with its first answer
+
     def __init__(
         self,
         url: str,

@@ -137,6 +137,9 @@ class SyncRunner:
 
     def round_once(self) -> float:
         """Send everything due, publish the state; seconds until worth looking again."""
+        # Nothing is in flight between rounds: a row still claimed by this worker is
+        # one a failed round (the store went away under it) never recorded.
+        self._worker.release_own()
         rounds = [0]
 
         def stop_or_publish() -> bool:
@@ -206,6 +209,7 @@ class SyncRunner:
         if last is not None and (now - last).total_seconds() < HOUSEKEEPING_S:
             return
         self._last_housekeeping = now
+        self._worker.recover()  # other stations' workers that died on a shared store
         self._worker.resolve_tokens()
         purged = self._actions.purge(self._retention_days)
         if purged:

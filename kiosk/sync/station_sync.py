@@ -52,8 +52,13 @@ class StationSync:
             self.routing.connector_for,
             self._station.clock,
             senders=senders or self.settings.senders,
+            services=self.sendable,
             backoff=(self.settings.retry_first_ms / 1000, float(self.settings.retry_max_seconds)),
         )
+
+    def sendable(self) -> set[str]:
+        """Services this station has working connector settings for."""
+        return set(self.routing.specs) - self.routing.broken
 
     def start(self, on_state: Callable[[SyncState], None] | None = None) -> SyncRunner | None:
         """Start the worker thread (unless sync is turned off for this station)."""

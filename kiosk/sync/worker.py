@@ -27,14 +27,17 @@ sharing one store never send the same row together; SQLite's write lock
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
 import os
+import re
 import socket
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,15 +48,29 @@ from offline_cache.crypto import AnswerCipher
 from offline_cache.models import DeliveryAttempt, OutboxEntry, Submission
 
 log = logging.getLogger(__name__)
-STALE_SENDING = dt.timedelta(minutes=5)  # a claim older than this was a worker that died
-BATCH_PER_SENDER = 16  # 16 requests of at most ~13 s each: under STALE_SENDING
+# A claim older than this was a worker that died: longer than two batches of
+# BATCH_PER_SENDER requests each timing out (2 x 16 x ~13 s), so a live worker's
+# queued batch is never taken from it.
+STALE_SENDING = dt.timedelta(minutes=15)
+BATCH_PER_SENDER = 16  # requests per sender per batch (see STALE_SENDING)
 MESSAGE_LIMIT = 2000  # characters of an agency's message kept with an attempt
 
 
+def machine() -> str:
+    """This machine, as claims name it: the host name and the machine id, since
+    kiosks cloned from one image often share a host name."""
+    try:
+        machine_id = Path("/etc/machine-id").read_text(encoding="ascii").strip()[:12]
+    except OSError:
+        machine_id = ""
+    name = socket.gethostname().replace(":", "-")[:60]
+    return f"{name}/{machine_id}" if machine_id else name
+
+
 def worker_name() -> str:
-    """``host:pid:random``: tells a later worker on this machine whether the one that
-    claimed a row is still alive (see :meth:`OutboxWorker.recover`)."""
-    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """``machine:pid:random``: tells a later worker on this machine whether the one
+    that claimed a row is still alive (see :meth:`OutboxWorker.recover`)."""
+    return f"{machine()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 _Batch = list[tuple[int, int, "Future[Answer]"]]  # (outbox id, attempt number, its answer)
@@ -72,6 +89,7 @@ class OutboxWorker:
         senders: int = 1,
         name: str | None = None,
         backoff: tuple[float, float] = (FIRST_WAIT_S, MAX_WAIT_S),
+        services: Callable[[], set[str]] | None = None,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
@@ -79,6 +97,9 @@ class OutboxWorker:
         self._clock = clock
         self.name = name or worker_name()
         self._backoff = backoff  # (first, longest) wait in seconds between tries
+        # The services this station can send (None: all). On a store shared with
+        # other stations, rows it has no working connector for are left to them.
+        self._services = services
         self._pool = ThreadPoolExecutor(senders, "outbox-send")
         # Rows claimed at once: enough to keep every sender busy while the last
         # batch is stored, few enough that a batch against an agency timing out
@@ -88,7 +109,9 @@ class OutboxWorker:
         self.unanswered = False
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        """Stop: requests on the wire finish; queued ones are dropped, and their rows
+        (still claimed) are taken back by the next start (this process is gone)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def run_once(self, limit: int | None = None) -> dict[Verdict, int]:
         """Send one batch of what is due now (at most ``limit``); counts of what happened."""
@@ -136,10 +159,16 @@ class OutboxWorker:
     def claim(self, limit: int) -> list[int]:
         now = self._clock()
         with self._sessions.begin() as session:
+            due = select(OutboxEntry).where(
+                OutboxEntry.state == "pending", OutboxEntry.next_attempt_at <= now
+            )
+            if self._services is not None:
+                sendable = select(Submission.id).where(
+                    Submission.service_id.in_(sorted(self._services()))
+                )
+                due = due.where(OutboxEntry.submission_id.in_(sendable))
             rows = session.scalars(
-                select(OutboxEntry)
-                .where(OutboxEntry.state == "pending", OutboxEntry.next_attempt_at <= now)
-                .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
+                due.order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             ).all()
@@ -194,45 +223,73 @@ class OutboxWorker:
                 None, "not sent: no connector is configured for this service", verdict=Verdict.RETRY
             )
         try:
-            return connector.send(delivery)
+            answer = connector.send(delivery)
         except Exception as exc:  # a connector bug must not stop the queue
             log.exception("connector failed for %s", delivery.reference)
-            return Answer(None, f"connector error: {type(exc).__name__}")
+            # It may have failed after the request went out: only an agency that
+            # recognises a resend may get one on its own.
+            uncertain = not getattr(connector, "idempotent", True)
+            return Answer(None, f"connector error: {type(exc).__name__}", uncertain=uncertain)
+        return _scrubbed(answer, delivery)
 
     def recover(self) -> int:
         """Claims left by a worker that died mid-send go back to the queue: at once
-        when that worker ran on this machine and its process is gone, otherwise
-        after :data:`STALE_SENDING`. A row whose agency cannot recognise a resend
-        becomes ``uncertain`` instead: the request may have reached it."""
+        when that worker ran on this machine and its process is gone, after
+        :data:`STALE_SENDING` when it ran elsewhere, never while it runs here.
+        A row whose agency cannot recognise a resend (or whose connector this
+        station cannot tell) becomes ``uncertain``: the request may have reached it."""
         now = self._clock()
-        host = self.name.split(":", 1)[0]
+        here = self.name.rsplit(":", 2)[0]
         with self._sessions.begin() as session:
             rows = session.execute(
                 select(OutboxEntry, Submission.service_id)
                 .join(Submission, Submission.id == OutboxEntry.submission_id)
                 .where(OutboxEntry.state == "sending")
-                .with_for_update(skip_locked=True)
+                .with_for_update(skip_locked=True, of=OutboxEntry)
             ).all()
             recovered = 0
             for row, service_id in rows:
-                stale = row.claimed_at is None or row.claimed_at < now - STALE_SENDING
-                if not (stale or _orphaned_here(row.claimed_by, host)):
+                owner = _owner_here(row.claimed_by, here)
+                if owner == "alive":
                     continue
-                connector = self._connector_for(service_id)
-                if getattr(connector, "idempotent", True):
-                    row.state = "pending"
-                else:
-                    row.state = "uncertain"
-                    row.last_error = (
-                        "the station stopped while sending; the agency may have it. "
-                        "Check with the agency before sending again"
-                    )
-                row.claimed_at = row.claimed_by = None
+                stale = row.claimed_at is None or row.claimed_at < now - STALE_SENDING
+                if owner != "dead" and not stale:
+                    continue
+                self._release(row, service_id, "the station stopped while sending")
                 recovered += 1
             return recovered
 
-    def resolve_tokens(self, limit: int = 20) -> int:
-        """Ask the agency for the numbers it promised (Open311 tokens); how many came."""
+    def release_own(self) -> int:
+        """Rows this worker claimed and never recorded (the store failed under a
+        batch): back to the queue, or uncertain where a resend is not safe."""
+        with self._sessions.begin() as session:
+            rows = session.execute(
+                select(OutboxEntry, Submission.service_id)
+                .join(Submission, Submission.id == OutboxEntry.submission_id)
+                .where(OutboxEntry.state == "sending", OutboxEntry.claimed_by == self.name)
+                .with_for_update(of=OutboxEntry)
+            ).all()
+            for row, service_id in rows:
+                self._release(row, service_id, "the store failed while it was being sent")
+            return len(rows)
+
+    def _release(self, row: OutboxEntry, service_id: str, why: str) -> None:
+        connector = self._connector_for(service_id)
+        if connector is not None and getattr(connector, "idempotent", None) is True:
+            row.state = "pending"
+        else:
+            row.state = "uncertain"
+            row.last_error = (
+                f"{why}; the agency may have it. Check with the agency before sending again"
+            )
+        row.claimed_at = row.claimed_by = None
+
+    def resolve_tokens(self, limit: int = 20, budget_s: float = 20.0) -> int:
+        """Ask the agency for the numbers it promised (Open311 tokens); how many came.
+        Oldest first, and for at most ``budget_s``: a slow city must not hold up sending."""
+        import time
+
+        deadline = time.monotonic() + budget_s
         with self._sessions() as session:
             rows = session.execute(
                 select(OutboxEntry.id, OutboxEntry.agency_token, Submission.service_id)
@@ -242,10 +299,13 @@ class OutboxWorker:
                     OutboxEntry.agency_token.is_not(None),
                     OutboxEntry.confirmation.is_(None),
                 )
+                .order_by(OutboxEntry.delivered_at, OutboxEntry.id)
                 .limit(limit)
             ).all()
         found = 0
         for outbox_id, token, service_id in rows:
+            if time.monotonic() > deadline:
+                break
             connector = self._connector_for(service_id)
             if not isinstance(connector, TokenResolver) or token is None:
                 continue
@@ -272,11 +332,13 @@ class OutboxWorker:
             ids = [outbox_id for outbox_id, _, _ in results]
             mine = set(
                 session.scalars(
-                    select(OutboxEntry.id).where(
+                    select(OutboxEntry.id)
+                    .where(
                         OutboxEntry.id.in_(ids),
                         OutboxEntry.state == "sending",
                         OutboxEntry.claimed_by == self.name,
                     )
+                    .with_for_update()  # no recovery or technician in between
                 )
             )
             for outbox_id, tries, answer in results:
@@ -356,18 +418,40 @@ def _change(
     }
 
 
-def _orphaned_here(claimed_by: str | None, host: str) -> bool:
-    """True when ``claimed_by`` names a process on this machine that no longer runs."""
-    parts = (claimed_by or "").split(":")
-    if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
-        return False
+def _scrubbed(answer: Answer, delivery: Delivery) -> Answer:
+    """The agency's message with the citizen's own values taken out: agencies often
+    repeat what they refused ("email x@y is invalid"), and the message is kept in
+    the clear, shown to the technician and printed by ``kiosk sync``."""
+    message = answer.message
+    if not message:
+        return answer
+    values = [str(v) for v in _leaves(delivery.payload) if len(str(v)) >= 3]
+    for value in sorted(values, key=len, reverse=True):  # whole values, not inside words
+        message = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "[answer]", message)
+    return answer if message == answer.message else dataclasses.replace(answer, message=message)
+
+
+def _leaves(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [] if value is None or isinstance(value, bool) else [value]
+
+
+def _owner_here(claimed_by: str | None, here: str) -> str:
+    """ "alive" or "dead" for a claim made by a process on this machine, "elsewhere"
+    for one made on another machine (or a name this version does not read)."""
+    parts = (claimed_by or "").rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != here or not parts[1].isdigit():
+        return "elsewhere"
     pid = int(parts[1])
     if pid == os.getpid():
-        return False
+        return "alive"
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
+        return "dead"
     except OSError:  # exists, owned by someone else
-        return False
-    return False
+        return "alive"
+    return "alive"

@@ -20,6 +20,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("claimed_by", sa.String(length=128), nullable=True))
         batch_op.add_column(sa.Column("agency_token", sa.String(length=128), nullable=True))
         batch_op.add_column(sa.Column("closed_at", sa.DateTime(), nullable=True))
+    # Forms delivered before this revision count their retention from delivery.
+    op.execute(
+        "UPDATE outbox SET closed_at = delivered_at "
+        "WHERE state = 'delivered' AND closed_at IS NULL"
+    )
     op.create_table(
         "sync_audit",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),

@@ -317,6 +317,26 @@ def test_a_city_error_keeps_the_report_waiting_and_it_is_filed_later(
     assert len(city.stored) == 1
 
 
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_gateway_error_may_hide_a_stored_report_so_it_is_not_resent(
+    station: Station, city: Open311Sim, status: int
+) -> None:
+    """A 502 or 504 often comes from a gateway that gave up on a city server which
+    went on to file the report; a 500 may come after the save. Only 503 and 429
+    say nothing was done."""
+    report(station)
+    clock = Clock()
+    outbox_worker = worker(station, connector(city.url), clock)
+    city.script.append(status)
+
+    assert outbox_worker.run_once()[Verdict.UNCERTAIN] == 1
+    (entry,) = outbox(station)
+    assert entry.state == "uncertain"
+    assert "the city may have stored it; a technician checks" in (entry.last_error or "")
+    clock.advance(hours=1)
+    assert sum(outbox_worker.run_once().values()) == 0  # never resent on its own
+
+
 # --- the answer is lost: never resent blindly --------------------------------------------
 
 
@@ -367,10 +387,13 @@ def test_a_station_that_stopped_mid_send_does_not_resend_on_restart(
 ) -> None:
     report(station)
     clock = Clock()
-    outbox_worker = worker(station, connector(city.url), clock)
-    assert len(outbox_worker.claim(10)) == 1  # ...and the process is killed here
+    sender = connector(city.url)
+    elsewhere = worker(station, sender, clock)
+    elsewhere.name = "other-kiosk/0123456789ab:4242:deadbeef"  # another machine
+    assert len(elsewhere.claim(10)) == 1  # ...and that machine loses power here
+    outbox_worker = worker(station, sender, clock)
 
-    clock.advance(minutes=6)
+    clock.advance(minutes=16)
     assert outbox_worker.recover() == 1
     assert [e.state for e in outbox(station)] == ["uncertain"]
     assert sum(outbox_worker.run_once().values()) == 0

@@ -167,13 +167,19 @@ def test_an_agency_that_is_down_keeps_every_submission_waiting(
 def test_a_worker_that_died_mid_send_leaves_a_claim_that_a_restart_takes_back(
     station: Station, agency: AgencySim
 ) -> None:
+    """The dead worker ran on another machine sharing the store (its process cannot
+    be asked): its claim is taken back once it is older than STALE_SENDING."""
     (submission_id,) = submit_reports(station, 1)
     clock = Clock()
+    elsewhere = worker_for(station, agency.url, clock)
+    elsewhere.name = "other-kiosk/0123456789ab:4242:deadbeef"
+    assert len(elsewhere.claim(10)) == 1  # ...and that machine loses power here
     worker = worker_for(station, agency.url, clock)
-    assert len(worker.claim(10)) == 1  # ...and the process is killed here
     assert worker.run_once() == dict.fromkeys(Verdict, 0)  # claimed: not sent twice
 
-    clock.advance(minutes=6)
+    clock.advance(minutes=14)
+    assert worker.recover() == 0  # it may still be sending, slowly
+    clock.advance(minutes=2)
     assert worker.recover() == 1
     assert worker.run_once()[Verdict.DELIVERED] == 1
     assert agency.stored[submission_id].times_sent == 1
@@ -247,3 +253,24 @@ def test_a_missing_or_broken_connector_keeps_the_form_waiting_and_says_why(
 
     assert worker.run_once()[Verdict.RETRY] == 2  # the queue carries on past the first
     assert [(e.state, e.last_error) for e in outbox(station)] == [("pending", message)] * 2
+
+
+def test_an_agency_message_repeating_a_citizens_answer_is_kept_without_it(
+    station: Station, agency: AgencySim
+) -> None:
+    """Agencies often quote the value they refuse; the message is kept in the clear
+    and shown to the technician, so the citizen's own words are taken out of it."""
+    submit_reports(station, 1)
+    with Session(station.engine) as session:
+        payload = stored_payload(session.scalars(select(Submission)).one(), station.cipher)
+    address = str(payload["address_string"])
+    agency.refuse_quoting = "address_string"
+
+    assert worker_for(station, agency.url, Clock()).run_once()[Verdict.PERMANENT] == 1
+
+    (entry,) = outbox(station)
+    assert entry.last_error == "422: address_string [answer] is not in the city"
+    with Session(station.engine) as session:
+        messages = session.scalars(select(DeliveryAttempt.message)).all()
+    assert messages == [entry.last_error]
+    assert address not in str(messages)
