@@ -22,6 +22,7 @@ from kiosk.sync.actions import ActionError
 from ui.screens.technician_sync import TechnicianSyncScreen
 from ui.screens.technician_sync_action import TechnicianSyncActionScreen
 from ui.sync_indicator import SyncBridge, SyncPill
+from ui.theme import SYNC_QSS
 
 if TYPE_CHECKING:
     from kiosk.station import Station
@@ -58,8 +59,11 @@ class SyncMode(QObject):
         self._station = station
         self.bridge = SyncBridge(self)
         self.running = False  # whether the outbox thread runs (else the pills are polled)
+        self.sheet = SYNC_QSS.read_text(encoding="utf-8")
         self.header_pill = SyncPill()
         self.welcome_pill = SyncPill()
+        for pill in (self.header_pill, self.welcome_pill):
+            pill.setStyleSheet(self.sheet)
         window.header.add_status(self.header_pill)
         window.welcome.add_status(self.welcome_pill)
         self.built = False  # the technician's screens: on first use
@@ -77,6 +81,8 @@ class SyncMode(QObject):
         window, station = self._window, self._station
         self.listing = TechnicianSyncScreen(station.pack, station.tz)
         self.ask = TechnicianSyncActionScreen()
+        for screen in (self.listing, self.ask):
+            screen.setStyleSheet(self.sheet)
         window.add_screen(self.listing)
         window.add_screen(self.ask)
         if self.bridge.latest is not None:

@@ -182,6 +182,11 @@ def test_technician_records_that_the_agency_has_an_uncertain_submission(
         "Uncertain: the agency may have it — check with them before sending again"
     )
     assert row.confirm_button.isVisibleTo(window)
+    # Sending it again could file it twice: the first tap only asks.
+    qtbot.mouseClick(row.retry_button, LEFT)
+    assert row.retry_button.text() == "Tap again: they do not have it"
+    with store(window) as session:
+        assert session.scalars(select(OutboxEntry.state)).all() == ["uncertain"]
 
     qtbot.mouseClick(row.confirm_button, LEFT)
     ask = window.sync_mode.ask  # type: ignore[union-attr]

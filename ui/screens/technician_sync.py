@@ -52,9 +52,14 @@ class SyncRow(QFrame):
         buttons = QHBoxLayout()
         buttons.setSpacing(16)
         state = waiting.state
-        self.retry_button = button(variant="primary", name="sync-retry")
+        uncertain = state == "uncertain"
+        # Uncertain: "the agency has it" is the likely answer and the safe one; a
+        # resend could file the report twice, so it takes a second, deliberate tap.
+        self.retry_button = button(variant="" if uncertain else "primary", name="sync-retry")
         self.discard_button = button(name="sync-discard")
-        self.confirm_button = button(name="sync-confirm")
+        self.confirm_button = button(variant="primary" if uncertain else "", name="sync-confirm")
+        self.armed = False  # uncertain rows: the first tap on Send again only asks
+        self._tr: Translator | None = None
         for btn in (self.retry_button, self.discard_button, self.confirm_button):
             btn.setProperty("row", True)  # the theme's smaller type: three fit upright
         shown = {
@@ -78,7 +83,21 @@ class SyncRow(QFrame):
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
 
+    def tapped_retry(self) -> bool:
+        """Whether a tap on Send again sends: at once, except on an uncertain row,
+        where the first tap turns the button into "Tap again: they do not have it"."""
+        if self.waiting.state != "uncertain" or self.armed:
+            return True
+        self.armed = True
+        self._arm_text()
+        return False
+
+    def _arm_text(self) -> None:
+        if self.armed and self._tr is not None:
+            self.retry_button.setText(self._tr("tech_sync.retry_uncertain_sure"))
+
     def retranslate(self, tr: Translator, service: str, tz: dt.tzinfo | None) -> None:
+        self._tr = tr
         w = self.waiting
         self.heading.setText(f"{w.reference} · {service}")
         state = tr(f"tech_sync.state_{w.state}")
@@ -98,6 +117,7 @@ class SyncRow(QFrame):
         self.retry_button.setText(tr(send))
         self.discard_button.setText(tr("tech_sync.discard"))
         self.confirm_button.setText(tr("tech_sync.confirm"))
+        self._arm_text()
 
 
 class TechnicianSyncScreen(Screen):
@@ -159,7 +179,9 @@ class TechnicianSyncScreen(Screen):
         for index, waiting in enumerate(rows):
             row = SyncRow(waiting, self._content)  # never a window of its own, even briefly
             ref = waiting.reference
-            row.retry_button.clicked.connect(lambda _=False, r=ref: self.retry.emit(r))
+            row.retry_button.clicked.connect(
+                lambda _=False, r=ref, w=row: self.retry.emit(r) if w.tapped_retry() else None
+            )
             row.discard_button.clicked.connect(lambda _=False, r=ref: self.discard.emit(r))
             row.confirm_button.clicked.connect(lambda _=False, r=ref: self.confirm.emit(r))
             row.set_portrait(self._portrait)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 QSS = Path(__file__).resolve().parent / "kiosk.qss"
 FORMS_QSS = QSS.with_name("forms.qss")  # the wizard's screens only (ui/form_flow.py)
+SYNC_QSS = QSS.with_name("sync.qss")  # the sync pills and technician list (ui/sync_mode.py)
 KEYBOARD_QSS = QSS.with_name("keyboard.qss")  # set by the keyboard on itself (ui/keyboard.py)
 PREFERRED_FAMILIES = ("DejaVu Sans", "Noto Sans", "Liberation Sans")
 
