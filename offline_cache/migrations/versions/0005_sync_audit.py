@@ -22,8 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("closed_at", sa.DateTime(), nullable=True))
     # Forms delivered before this revision count their retention from delivery.
     op.execute(
-        "UPDATE outbox SET closed_at = delivered_at "
-        "WHERE state = 'delivered' AND closed_at IS NULL"
+        "UPDATE outbox SET closed_at = delivered_at WHERE state = 'delivered' AND closed_at IS NULL"
     )
     op.create_table(
         "sync_audit",
