@@ -76,13 +76,17 @@ class CupsServer:
     def add_queue(self, name: str) -> Path:
         """A queue whose jobs land in ``out/<name>.pdf``; return that path."""
         target = self.out / f"{name}.pdf"
-        done = subprocess.run(
-            ["lpadmin", "-p", name, "-E", "-v", f"capture:{target}", "-m", "raw"],
-            env=self.env(),
-            check=False,
-            capture_output=True,
-            text=True,
-        )
+        for _ in range(20):  # a scheduler that just started may drop the first connections
+            done = subprocess.run(
+                ["lpadmin", "-p", name, "-E", "-v", f"capture:{target}", "-m", "raw"],
+                env=self.env(),
+                check=False,
+                capture_output=True,
+                text=True,
+            )
+            if "Unable to connect" not in done.stderr:
+                break
+            time.sleep(0.25)
         if done.returncode:
             pytest.fail(f"lpadmin could not add the queue {name}: {done.stderr.strip()}")
         return target

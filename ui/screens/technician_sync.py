@@ -186,6 +186,9 @@ class TechnicianSyncScreen(Screen):
             row.confirm_button.clicked.connect(lambda _=False, r=ref: self.confirm.emit(r))
             row.set_portrait(self._portrait)
             row.set_enabled(not self._busy)
+            # The list's stylesheet (ui/theme/sync.qss) sets the rows' type: apply it
+            # now, so the layout sizes each row for its real text, not the default font.
+            row.ensurePolished()
             self.list_box.insertWidget(index, row)
             row.show()  # now, not at the layout's next pass
             self.rows[ref] = row
