@@ -22,13 +22,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from kiosk.config_agencies import SECRET_KEYS, agency_tables, flatten
 from kiosk.i18n import SUPPORTED_LANGUAGES
 from kiosk.problems import InvalidFile, Problem
 from kiosk.settings_table import mask_secret, parse_sections, setting
-
-# Connector settings whose values are never printed back (kiosk.sync.connector_spec
-# has the same list; kept here so the first frame does not import pydantic).
-SECRET_KEYS = frozenset({"token", "bearer_token", "api_key", "password", "client_secret"})
 
 APP_NAME = "onestop-kiosk"
 ENV_VAR = "KIOSK_CONFIG"
@@ -331,7 +328,7 @@ def parse_settings(file: Path, raw: dict[str, Any]) -> Settings:
     """Check ``raw`` (a parsed TOML document) against the table; every problem at once."""
     raw = dict(raw)
     agencies = raw.pop("agencies", {})
-    problems = _agency_tables(file, agencies)
+    problems = agency_tables(file, agencies)
     try:
         sections = parse_sections(file, raw, SECTIONS)
     except InvalidFile as exc:
@@ -339,21 +336,6 @@ def parse_settings(file: Path, raw: dict[str, Any]) -> Settings:
     if problems:
         raise InvalidFile(problems)
     return Settings(**sections, agencies=agencies)
-
-
-def _agency_tables(file: Path, agencies: Any) -> list[Problem]:
-    import re
-
-    if not isinstance(agencies, dict):
-        return [Problem(file, "agencies", "must be tables: [agencies.<agency id>]")]
-    problems = []
-    for name, table in agencies.items():
-        if not re.fullmatch(SLUG, name):
-            problems.append(Problem(file, f"agencies.{name}", "not an agency id of the pack"))
-        elif not isinstance(table, dict):
-            where = f"agencies.{name}"
-            problems.append(Problem(file, where, f"must be a table: [{where}]"))
-    return problems
 
 
 class StationConfig:
@@ -412,7 +394,7 @@ class StationConfig:
                     value = mask_secret(value)
                 yield f"{section_name}.{spec.name}", value, spec.metadata["description"]
         for agency, table in self.settings.agencies.items():
-            for key, value in _flatten(table):
+            for key, value in flatten(table):
                 name = key.rsplit(".", 1)[-1]
                 # Headers and query parameters often carry keys of their own.
                 hidden = name in SECRET_KEYS or key.startswith(("headers.", "query."))
@@ -423,14 +405,6 @@ class StationConfig:
         yield "(effective) content_pack", str(self.pack_dir), "the content pack in use"
         yield "(effective) spool_dir", str(self.spool_dir), "where tickets are printed to"
         yield "(effective) key_file", str(self.key_file), "the key to citizens' stored answers"
-
-
-def _flatten(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in table.items():
-        if isinstance(value, dict):
-            yield from _flatten(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
 
 
 def config_path_from(arg: str | os.PathLike[str] | None) -> tuple[Path, bool]:

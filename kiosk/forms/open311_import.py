@@ -46,7 +46,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,67 +56,22 @@ import requests
 import yaml
 
 from kiosk.forms.loader import load_form
+from kiosk.forms.open311_form import (
+    CHOICE_KINDS,
+    KINDS,
+    attribute_order,
+    choice_options,
+    clean_text,
+    form_document,
+    sendable_text,
+    sentences,
+)
 from kiosk.problems import InvalidFile
 
 log = logging.getLogger(__name__)
-KINDS = {
-    "string": "short_text",
-    "text": "long_text",
-    "number": "number",
-    "datetime": "date",
-    "singlevaluelist": "single_choice",
-    "multivaluelist": "multiple_choice",
-}
-CHOICE_KINDS = ("single_choice", "multiple_choice")
 MAX_BODY_BYTES = 5_000_000  # a service list is kilobytes; more is not an Open311 answer
 TIMEOUT_S = (3.05, 15.0)
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
-#: The fixed questions' text; other languages get English to translate.
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "describe": "Describe the problem",
-        "where": "Where is the problem?",
-        "where_help": "If you do not know the address, give the two nearest cross streets.",
-        "how": "How do you want to tell us the place?",
-        "by_address": "With a street address",
-        "by_intersection": "With the nearest intersection",
-        "address_title": "Street address",
-        "address": "Address closest to the problem",
-        "address_hint": "The building number and the street, for example 1200 Main St.",
-        "intersection_title": "Nearest intersection",
-        "street_1": "First street",
-        "street_2": "Street that crosses it",
-        "updates": "Updates",
-        "wants_updates": "Would you like the city to contact you about this report?",
-        "contact": "How can the city contact you?",
-        "first_name": "First name",
-        "last_name": "Last name",
-        "email": "Email address",
-        "phone": "Phone number",
-    },
-    "es": {
-        "describe": "Describa el problema",
-        "where": "¿Dónde está el problema?",
-        "where_help": "Si no sabe la dirección, indique las dos calles que se cruzan más cerca.",
-        "how": "¿Cómo quiere indicarnos el lugar?",
-        "by_address": "Con una dirección",
-        "by_intersection": "Con el cruce de calles más cercano",
-        "address_title": "Dirección",
-        "address": "Dirección más cercana al problema",
-        "address_hint": "El número del edificio y la calle, por ejemplo 1200 Main St.",
-        "intersection_title": "Cruce de calles más cercano",
-        "street_1": "Primera calle",
-        "street_2": "Calle que la cruza",
-        "updates": "Avisos",
-        "wants_updates": "¿Quiere que la ciudad se comunique con usted sobre este reporte?",
-        "contact": "¿Cómo puede comunicarse la ciudad con usted?",
-        "first_name": "Nombre",
-        "last_name": "Apellidos",
-        "email": "Correo electrónico",
-        "phone": "Número de teléfono",
-    },
-}
 #: Open311 request field -> the payload key(s) the imported forms fill it from.
 FIELDS: dict[str, str | list[str]] = {
     "description": "description",
@@ -266,7 +221,7 @@ def _get_json(session: requests.Session, base: str, path: str, params: dict[str,
         ) from None
     if not 200 <= response.status_code < 300:
         raise Open311ImportError(
-            f"{base}{path} answered {response.status_code} {_clean(response.reason, 80)}"
+            f"{base}{path} answered {response.status_code} {clean_text(response.reason, 80)}"
         )
     try:
         return json.loads(bytes(body).decode("utf-8"))
@@ -289,8 +244,8 @@ def _draft(
         log.warning("skipped an entry of services.json without a service_code")
         return None
     code = str(entry["service_code"])
-    shown = _clean(code, 60) or "?"
-    if not _sendable(code):
+    shown = clean_text(code, 60) or "?"
+    if not sendable_text(code):
         log.warning("service %s skipped: its service_code cannot be sent back", shown)
         return None
     attributes: list[Any] = []
@@ -309,9 +264,9 @@ def _draft(
     questions: list[dict[str, Any]] = []
     notes: list[str] = []
     indexed = [(i, a) for i, a in enumerate(attributes) if isinstance(a, dict)]
-    for _, attr in sorted(indexed, key=lambda ia: (_order(ia[1]), ia[0])):
+    for _, attr in sorted(indexed, key=lambda ia: (attribute_order(ia[1]), ia[0])):
         acode = str(attr.get("code") or "")
-        label = _clean(attr.get("description"), 500) or _clean(acode, 60) or "?"
+        label = clean_text(attr.get("description"), 500) or clean_text(acode, 60) or "?"
         if attr.get("variable") in (False, "false"):
             notes.append(label)
             continue
@@ -327,19 +282,21 @@ def _draft(
         assert kind is not None
         field_id = _identifier(acode, {q["id"] for q in questions})
         question: dict[str, Any] = {"id": field_id, "kind": kind, "label": {language: label}}
-        hint = _clean(attr.get("datatype_description"), 1000)
+        hint = clean_text(attr.get("datatype_description"), 1000)
         if hint:
             question["hint"] = {language: hint}
         question["required"] = required
         if kind in CHOICE_KINDS:
-            question["choices"] = _choices(attr, language)
+            question["choices"] = choice_options(attr, language)
         if kind in ("short_text", "long_text"):
             question["max_length"] = 250 if kind == "short_text" else 4000
         questions.append(question)
         draft.attributes[acode] = f"attribute[{acode}]"
-    name = _clean(entry.get("service_name"), 200) or shown
-    about = _sentences([_clean(entry.get("description"), 1000), *notes], 2000)
-    draft.form = _form(_slug(code, taken), name, about, questions, draft.attributes, language)
+    name = clean_text(entry.get("service_name"), 200) or shown
+    about = sentences([clean_text(entry.get("description"), 1000), *notes], 2000)
+    draft.form = form_document(
+        _slug(code, taken), name, about, questions, draft.attributes, language
+    )
     for warning in draft.warnings:
         log.warning("%s", warning)
     return draft
@@ -349,150 +306,17 @@ def _unusable(
     code: str, kind: str | None, attr: dict[str, Any], seen: dict[str, str]
 ) -> str | None:
     """Why an attribute cannot become a question, or None."""
-    shown = _clean(code, 60) or "(no code)"
-    if not code or len(code) > 180 or re.search(r"[\[\]\s]", code) or not _sendable(code):
+    shown = clean_text(code, 60) or "(no code)"
+    if not code or len(code) > 180 or re.search(r"[\[\]\s]", code) or not sendable_text(code):
         return f"{shown} has a code that cannot be sent as attribute[CODE]"
     if code in seen:
         return f"{shown} is listed twice"
     if kind is None:
-        datatype = _clean(attr.get("datatype"), 40)
+        datatype = clean_text(attr.get("datatype"), 40)
         return f"{shown} has datatype {datatype!r}, which OneStop does not know"
-    if kind in CHOICE_KINDS and not _choices(attr, "en"):
+    if kind in CHOICE_KINDS and not choice_options(attr, "en"):
         return f"{shown} is a list without values that can be sent back"
     return None
-
-
-def _choices(attr: dict[str, Any], language: str) -> list[dict[str, Any]]:
-    """The list values a kiosk can offer. A key is sent back as it is, so one that is
-    empty, too long, repeated or holds control characters cannot be offered."""
-    choices, seen = [], set()
-    for value in attr.get("values") or []:
-        if not isinstance(value, dict) or value.get("key") in (None, ""):
-            continue
-        key = str(value["key"])
-        if len(key) > 100 or key in seen or not _sendable(key) or key.strip() != key:
-            continue
-        seen.add(key)
-        choices.append({"value": key, "label": {language: _clean(value.get("name"), 200) or key}})
-    return choices
-
-
-def _form(
-    form_id: str,
-    name: str,
-    about: str,
-    questions: list[dict[str, Any]],
-    attributes: dict[str, str],
-    language: str,
-) -> dict[str, Any]:
-    words = TEXTS.get(language.split("-")[0], TEXTS["en"])
-
-    def t(key: str) -> dict[str, str]:
-        return {language: words[key]}
-
-    pages: list[dict[str, Any]] = [
-        {"id": q["id"], "title": {language: name}, "fields": [q]} for q in questions
-    ]
-    describe: dict[str, Any] = {"id": "describe", "title": {language: name}}
-    if about:
-        describe["help"] = {language: about}
-    # With no attribute questions, the description is all the city learns.
-    describe["fields"] = [
-        {
-            "id": "description",
-            "kind": "long_text",
-            "label": t("describe"),
-            "required": not questions,
-            "max_length": 4000,
-        }
-    ]
-    pages += [describe, *_location_and_contact(t)]
-    output = {
-        "description": "description",
-        "address_string": "street_address",
-        "intersection": "intersection",
-        "first_name": "first_name",
-        "last_name": "last_name",
-        "email": "email",
-        "phone": "phone",
-    }
-    for question, key in zip(questions, attributes.values(), strict=True):
-        output[key] = question["id"]
-    return {
-        "id": form_id,
-        "version": 1,
-        "title": {language: name},
-        "pages": pages,
-        "computed": [
-            {"id": "intersection", "expression": "cross_street_1 + ' & ' + cross_street_2"}
-        ],
-        "output": output,
-    }
-
-
-def _location_and_contact(t: Callable[[str], dict[str, str]]) -> list[dict[str, Any]]:
-    """The place and the contact pages, as the sample pack's street problem form has them."""
-
-    def question(field_id: str, kind: str, label: str = "", **more: Any) -> dict[str, Any]:
-        return {"id": field_id, "kind": kind, "label": t(label or field_id), **more}
-
-    return [
-        {
-            "id": "location_kind",
-            "title": t("where"),
-            "help": t("where_help"),
-            "fields": [
-                {
-                    "id": "location_type",
-                    "kind": "single_choice",
-                    "label": t("how"),
-                    "choices": [
-                        {"value": "address", "label": t("by_address")},
-                        {"value": "intersection", "label": t("by_intersection")},
-                    ],
-                }
-            ],
-        },
-        {
-            "id": "location_address",
-            "show_if": "location_type == 'address'",
-            "title": t("address_title"),
-            "fields": [
-                question(
-                    "street_address",
-                    "short_text",
-                    "address",
-                    hint=t("address_hint"),
-                    max_length=120,
-                )
-            ],
-        },
-        {
-            "id": "location_intersection",
-            "show_if": "location_type == 'intersection'",
-            "title": t("intersection_title"),
-            "fields": [
-                question("cross_street_1", "short_text", "street_1", max_length=80),
-                question("cross_street_2", "short_text", "street_2", max_length=80),
-            ],
-        },
-        {
-            "id": "updates",
-            "title": t("updates"),
-            "fields": [question("wants_updates", "yes_no")],
-        },
-        {
-            "id": "contact",
-            "show_if": "wants_updates",
-            "title": t("contact"),
-            "fields": [
-                question("first_name", "short_text", personal=True, required=False),
-                question("last_name", "short_text", personal=True, required=False),
-                question("email", "email", personal=True),
-                question("phone", "phone", personal=True, required=False),
-            ],
-        },
-    ]
 
 
 # --- writing -------------------------------------------------------------------------
@@ -513,7 +337,9 @@ def _write(out_dir: Path, language: str, draft: _Draft) -> ImportedService | Non
     except InvalidFile as exc:
         scratch.unlink()
         first = str(exc.problems[0]) if exc.problems else "it does not load"
-        log.warning("service %s skipped: its form does not load: %s", _clean(draft.code, 60), first)
+        log.warning(
+            "service %s skipped: its form does not load: %s", clean_text(draft.code, 60), first
+        )
         return None
     scratch.replace(path)
     return ImportedService(
@@ -522,46 +348,6 @@ def _write(out_dir: Path, language: str, draft: _Draft) -> ImportedService | Non
 
 
 # --- cleaning server text ------------------------------------------------------------
-
-
-def _clean(value: object, limit: int) -> str:
-    """Server text made safe to show: no control, surrogate, private or unassigned
-    characters, no bidi overrides, whitespace collapsed, at most ``limit`` characters."""
-    if value is None or isinstance(value, dict | list):
-        return ""
-    kept = []
-    for ch in unicodedata.normalize("NFC", str(value)):
-        category = unicodedata.category(ch)
-        if ch in "\t\n\r\x85" or category in ("Zl", "Zp"):
-            kept.append(" ")
-        elif category not in ("Cc", "Cs", "Co", "Cn") and not _BIDI.match(ch):
-            kept.append(ch)
-    text = " ".join("".join(kept).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _sendable(text: str) -> bool:
-    """Text the city can be sent back as it is: valid UTF-8, no control characters."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from a JSON escape
-        return False
-    return not any(unicodedata.category(ch) == "Cc" for ch in text)
-
-
-def _sentences(parts: list[str], limit: int) -> str:
-    """Texts joined as one paragraph, each closed with a full stop if it has none."""
-    texts = [p if p[-1] in ".!?:;…" else p + "." for p in parts if p]
-    return _clean(" ".join(texts), limit)
-
-
-def _order(attr: dict[str, Any]) -> float:
-    """An attribute's ``order`` as a number; one without comes last."""
-    value = attr.get("order")
-    try:
-        return float(value) if isinstance(value, int | float | str) else float("inf")
-    except ValueError:
-        return float("inf")
 
 
 def _slug(code: str, taken: set[str]) -> str:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiosk.config import SECRET_KEYS
+from kiosk.config_agencies import SECRET_KEYS
 
 __all__ = ["SECRET_KEYS", "ConnectorSpec"]
 

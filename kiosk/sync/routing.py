@@ -27,8 +27,7 @@ from kiosk.content import ContentPack
 from kiosk.problems import Problem, problems_from_validation
 from kiosk.settings_table import mask_secret
 from kiosk.sync.connector_spec import SECRET_KEYS, ConnectorSpec
-from kiosk.sync.policy import Verdict
-from kiosk.sync.protocol import Answer, Connector, Delivery
+from kiosk.sync.protocol import Connector
 
 #: connector type -> the module whose ``Spec`` declares its settings.
 CONNECTOR_MODULES = {
@@ -49,9 +48,10 @@ class Routing:
     _built: dict[str, Connector] = field(default_factory=dict)
 
     def connector_for(self, service_id: str) -> Connector | None:
-        """The service's connector, built once and shared by the worker's threads."""
+        """The service's connector, built once and shared by the worker's threads;
+        None when it has none or its settings have problems (its forms wait)."""
         if service_id in self.broken:
-            return Misconfigured()
+            return None
         if service_id not in self._built:
             spec = self.specs.get(service_id)
             if spec is None:
@@ -147,18 +147,6 @@ def payload_problems(routing: Routing, pack: ContentPack, forms: dict[str, Any])
                     )
                 )
     return problems
-
-
-class Misconfigured:
-    """Stands in for a connector whose settings have problems: its forms stay waiting,
-    and the technician's list says where to look."""
-
-    def send(self, delivery: Delivery) -> Answer:
-        return Answer(
-            None,
-            "not sent: this agency's connector settings have problems; run kiosk config check",
-            verdict=Verdict.RETRY,  # not an agency that is offline: a setting to fix
-        )
 
 
 def parse_spec(

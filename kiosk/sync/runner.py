@@ -28,6 +28,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.sync.actions import SyncActions
+from kiosk.sync.status import state_counts
 from kiosk.sync.worker import OutboxWorker
 from offline_cache.models import OutboxEntry, Submission
 
@@ -52,29 +53,19 @@ class SyncState:
 
 def sync_state(sessions: sessionmaker[Session], offline: bool, running: bool = True) -> SyncState:
     with sessions() as session:
-        rows = session.execute(
-            select(OutboxEntry.state, func.count())
-            .where(OutboxEntry.state.in_(("pending", "sending", "dead", "uncertain")))
-            .group_by(OutboxEntry.state)
-        ).all()
-    counts = {state: int(n) for state, n in rows}
-    waiting = counts.get("pending", 0) + counts.get("sending", 0)
-    attention = counts.get("dead", 0) + counts.get("uncertain", 0)
+        counts = state_counts(session, ("pending", "sending", "dead", "uncertain"))
+    waiting = counts["pending"] + counts["sending"]
+    attention = counts["dead"] + counts["uncertain"]
     return SyncState(waiting, attention, offline and waiting > 0, running)
 
 
-def reachable(
-    endpoints: set[tuple[str, int]] | dict[tuple[str, int], set[str]],
-    timeout: float = PROBE_TIMEOUT_S,
-) -> bool:
-    """True when any agency server accepts a TCP connection."""
-    for host, port in endpoints:
-        try:
-            with socket.create_connection((host, port), timeout=timeout):
-                return True
-        except OSError:
-            continue
-    return False
+def reachable(endpoint: tuple[str, int], timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """True when the agency server at (host, port) accepts a TCP connection."""
+    try:
+        with socket.create_connection(endpoint, timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 class SyncRunner:
@@ -167,7 +158,7 @@ class SyncRunner:
         agency's, while this one is down) must not wake the rows every round."""
         came_back: set[str] = set()
         for endpoint, services in self._endpoints().items():
-            if reachable({endpoint}):
+            if reachable(endpoint):
                 if endpoint in self._down:
                     came_back |= services
                 self._down.discard(endpoint)

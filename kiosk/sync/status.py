@@ -31,12 +31,19 @@ class OutboxStatus:
     dead: list[DeadLetter]
 
 
+def state_counts(session: Session, states: tuple[str, ...] = STATES) -> dict[str, int]:
+    """How many outbox rows are in each of ``states`` (zero for none)."""
+    rows = session.execute(
+        select(OutboxEntry.state, func.count())
+        .where(OutboxEntry.state.in_(states))
+        .group_by(OutboxEntry.state)
+    ).all()
+    return dict.fromkeys(states, 0) | {state: int(n) for state, n in rows}
+
+
 def outbox_status(sessions: sessionmaker[Session]) -> OutboxStatus:
     with sessions() as session:
-        rows = session.execute(
-            select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
-        ).all()
-        counts = dict.fromkeys(STATES, 0) | {state: int(n) for state, n in rows}
+        counts = state_counts(session)
         oldest = session.scalar(
             select(func.min(OutboxEntry.created_at)).where(
                 OutboxEntry.state.in_(("pending", "sending"))

@@ -31,17 +31,14 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import os
 import re
-import socket
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.sync.claims import owner_here, worker_name
 from kiosk.sync.policy import FIRST_WAIT_S, MAX_WAIT_S, Decision, Verdict, decide
 from kiosk.sync.protocol import Answer, Connector, Delivery, TokenResolver
 from offline_cache.crypto import AnswerCipher
@@ -54,23 +51,6 @@ log = logging.getLogger(__name__)
 STALE_SENDING = dt.timedelta(minutes=15)
 BATCH_PER_SENDER = 16  # requests per sender per batch (see STALE_SENDING)
 MESSAGE_LIMIT = 2000  # characters of an agency's message kept with an attempt
-
-
-def machine() -> str:
-    """This machine, as claims name it: the host name and the machine id, since
-    kiosks cloned from one image often share a host name."""
-    try:
-        machine_id = Path("/etc/machine-id").read_text(encoding="ascii").strip()[:12]
-    except OSError:
-        machine_id = ""
-    name = socket.gethostname().replace(":", "-")[:60]
-    return f"{name}/{machine_id}" if machine_id else name
-
-
-def worker_name() -> str:
-    """``machine:pid:random``: tells a later worker on this machine whether the one
-    that claimed a row is still alive (see :meth:`OutboxWorker.recover`)."""
-    return f"{machine()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 _Batch = list[tuple[int, int, "Future[Answer]"]]  # (outbox id, attempt number, its answer)
@@ -176,14 +156,6 @@ class OutboxWorker:
                 row.state, row.claimed_at, row.claimed_by = "sending", now, self.name
             return [row.id for row in rows]
 
-    def deliver(self, outbox_id: int) -> Verdict:
-        """One attempt for one claimed row; the outcome is stored before this returns."""
-        loaded = self._load([outbox_id])
-        if not loaded:
-            return Verdict.PERMANENT
-        (_, attempts, delivery) = loaded[0]
-        return self._record([(outbox_id, attempts, self._send(delivery))])[0]
-
     def _load(self, outbox_ids: list[int]) -> list[tuple[int, int, Delivery]]:
         """The claimed rows as deliveries (decrypted), in one read of plain columns
         (no ORM objects: a backlog reads thousands)."""
@@ -249,7 +221,7 @@ class OutboxWorker:
             ).all()
             recovered = 0
             for row, service_id in rows:
-                owner = _owner_here(row.claimed_by, here)
+                owner = owner_here(row.claimed_by, here)
                 if owner == "alive":
                     continue
                 stale = row.claimed_at is None or row.claimed_at < now - STALE_SENDING
@@ -437,21 +409,3 @@ def _leaves(value: object) -> list[object]:
     if isinstance(value, list):
         return [leaf for item in value for leaf in _leaves(item)]
     return [] if value is None or isinstance(value, bool) else [value]
-
-
-def _owner_here(claimed_by: str | None, here: str) -> str:
-    """ "alive" or "dead" for a claim made by a process on this machine, "elsewhere"
-    for one made on another machine (or a name this version does not read)."""
-    parts = (claimed_by or "").rsplit(":", 2)
-    if len(parts) != 3 or parts[0] != here or not parts[1].isdigit():
-        return "elsewhere"
-    pid = int(parts[1])
-    if pid == os.getpid():
-        return "alive"
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return "dead"
-    except OSError:  # exists, owned by someone else
-        return "alive"
-    return "alive"

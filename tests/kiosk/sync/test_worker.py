@@ -274,3 +274,46 @@ def test_an_agency_message_repeating_a_citizens_answer_is_kept_without_it(
         messages = session.scalars(select(DeliveryAttempt.message)).all()
     assert messages == [entry.last_error]
     assert address not in str(messages)
+
+
+def test_claims_a_failed_round_left_go_back_to_the_queue_or_to_a_technician(
+    station: Station, agency: AgencySim
+) -> None:
+    """The store went away after rows were claimed: nothing recorded them. The next
+    round puts them back, resendable where the agency dedupes, uncertain where not."""
+    from kiosk.sync.open311 import Open311Connector, Spec
+
+    submit_reports(station, 1)
+    clock = Clock()
+    worker = worker_for(station, agency.url, clock)
+    assert len(worker.claim(10)) == 1  # ...and the round fails here
+    assert worker.release_own() == 1
+    assert [e.state for e in outbox(station)] == ["pending"]
+    assert worker.run_once()[Verdict.DELIVERED] == 1
+
+    submit_reports(station, 1)
+    city = Open311Connector(Spec(type="open311", url=agency.url, service_code="pothole"))
+    open311 = OutboxWorker(make_sessionmaker(station.engine), station.cipher, lambda _: city, clock)
+    assert len(open311.claim(10)) == 1
+    assert open311.release_own() == 1
+    assert outbox(station)[1].state == "uncertain"
+    assert "the agency may have it" in (outbox(station)[1].last_error or "")
+
+
+def test_a_station_without_settings_for_an_agency_leaves_its_forms_to_others(
+    station: Station, agency: AgencySim
+) -> None:
+    """On a shared store, rows of services this station cannot send are not claimed,
+    so a station that can send them is not held up by failed attempts."""
+    submit_reports(station, 1)
+    clock = Clock()
+    connector = RestJsonConnector(agency.url, bearer_token="s3cret", timeout_s=(1.0, 2.0))
+    sessions = make_sessionmaker(station.engine)
+    blind = OutboxWorker(sessions, station.cipher, lambda _: None, clock, services=set)
+    assert sum(blind.run_once().values()) == 0
+    assert attempts(station) == []
+
+    able = OutboxWorker(
+        sessions, station.cipher, lambda _: connector, clock, services=lambda: {"report-pothole"}
+    )
+    assert able.run_once()[Verdict.DELIVERED] == 1
