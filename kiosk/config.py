@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config_agencies import SECRET_KEYS, agency_tables, flatten
+from kiosk.config_sections import CounterSettings, DisplaySettings, SyncSettings
 from kiosk.i18n import SUPPORTED_LANGUAGES
 from kiosk.problems import InvalidFile, Problem
 from kiosk.settings_table import mask_secret, parse_sections, setting
@@ -264,45 +265,6 @@ class TechnicianSettings:
 
 
 @dataclass(frozen=True)
-class SyncSettings:
-    enabled: bool = setting(
-        True, "Send submitted forms to the agencies from this station", kind="bool"
-    )
-    senders: int = setting(
-        4, "Submissions in flight at once while a backlog drains", kind="int", minimum=1, maximum=16
-    )
-    retention_days: int = setting(
-        30,
-        "Days a delivered submission's answers stay in the store before they are purged",
-        kind="int",
-        minimum=1,
-        maximum=3650,
-    )
-    retry_first_ms: int = setting(
-        2000,
-        "Longest wait before the first retry after a failure, in milliseconds; "
-        "it doubles with each failure (with random jitter)",
-        kind="int",
-        minimum=10,
-        maximum=600_000,
-    )
-    retry_max_seconds: int = setting(
-        900,
-        "Longest wait between two tries, however many failed",
-        kind="int",
-        minimum=1,
-        maximum=86_400,
-    )
-    probe_seconds: int = setting(
-        15,
-        "While an agency cannot be reached, how often to check whether it is back",
-        kind="int",
-        minimum=2,
-        maximum=600,
-    )
-
-
-@dataclass(frozen=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     kiosk: KioskSettings = field(default_factory=KioskSettings)
@@ -311,6 +273,8 @@ class Settings:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     technician: TechnicianSettings = field(default_factory=TechnicianSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    counter: CounterSettings = field(default_factory=CounterSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
     # [agencies.<id>]: the connector settings of one agency of the content pack,
     # laid over the pack's own (the URL of this center's server, the secrets).
     # Checked against the pack, where the connector's type is known: kiosk.sync.routing.

@@ -9,7 +9,7 @@ when loaded, and every problem names the file, the key path and what is wrong
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -60,6 +60,19 @@ class Service(_Strict):
     # service_code, another endpoint).
     connector: dict[str, Any] | None = None
     average_service_minutes: Annotated[float, Field(gt=0, le=240)] = 5.0
+    # Who a counter calls first, before everyone else in arrival order: visitors
+    # whose appointment is due, and priority tickets, in the order listed here.
+    # [] calls strictly in arrival order.
+    call_order: Annotated[list[Literal["appointment", "priority"]], Field(max_length=2)] = [
+        "appointment",
+        "priority",
+    ]
+
+    @model_validator(mode="after")
+    def _call_order_once_each(self) -> Service:
+        if len(set(self.call_order)) != len(self.call_order):
+            raise ValueError("call_order lists a rule twice")
+        return self
 
 
 class Pack(_Strict):

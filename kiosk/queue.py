@@ -30,20 +30,22 @@ RECENT_SERVICE_DAYS = 14
 OPEN_COUNTER_WINDOW = dt.timedelta(minutes=30)
 
 # Which state may follow which. Terminal states have no successors.
+# A transfer sends a ticket back to WAITING in another queue (its place kept);
+# a parked ticket is called back to its counter (PARKED -> CALLED).
 TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
-    TicketState.WAITING: frozenset(
-        {TicketState.CALLED, TicketState.CANCELLED, TicketState.TRANSFERRED}
-    ),
+    TicketState.WAITING: frozenset({TicketState.CALLED, TicketState.CANCELLED}),
     TicketState.CALLED: frozenset(
         {
             TicketState.SERVING,
+            TicketState.DONE,
             TicketState.NO_SHOW,
             TicketState.WAITING,
             TicketState.CANCELLED,
-            TicketState.TRANSFERRED,
+            TicketState.PARKED,
         }
     ),
-    TicketState.SERVING: frozenset({TicketState.DONE, TicketState.TRANSFERRED}),
+    TicketState.SERVING: frozenset({TicketState.DONE, TicketState.WAITING, TicketState.PARKED}),
+    TicketState.PARKED: frozenset({TicketState.CALLED, TicketState.WAITING, TicketState.CANCELLED}),
     TicketState.DONE: frozenset(),
     TicketState.NO_SHOW: frozenset(),
     TicketState.CANCELLED: frozenset(),
@@ -89,17 +91,36 @@ class QueueService:
         self._tz = tz
         self._clock = clock
 
+    @property
+    def tz(self) -> ZoneInfo | None:
+        return self._tz
+
+    def clock(self) -> dt.datetime:
+        """Now, by the clock the queue stamps tickets with."""
+        return self._clock()
+
     def business_date(self, at: dt.datetime) -> dt.date:
         """The local calendar day ``at`` belongs to; numbering restarts with each."""
         return at.astimezone(self._tz).date()
 
-    def issue(self, service_id: str, language: str, priority: bool = False) -> IssuedTicket:
+    def issue(
+        self,
+        service_id: str,
+        language: str,
+        priority: bool = False,
+        appointment_at: dt.datetime | None = None,
+    ) -> IssuedTicket:
         """Issue the next number of ``service_id`` and store the ticket, atomically."""
         with self._sessions.begin() as session:
-            return self.issue_in(session, service_id, language, priority)
+            return self.issue_in(session, service_id, language, priority, appointment_at)
 
     def issue_in(
-        self, session: Session, service_id: str, language: str, priority: bool = False
+        self,
+        session: Session,
+        service_id: str,
+        language: str,
+        priority: bool = False,
+        appointment_at: dt.datetime | None = None,
     ) -> IssuedTicket:
         """:meth:`issue` inside the caller's transaction, so what belongs with the
         ticket (its print job) commits with it or not at all."""
@@ -109,9 +130,11 @@ class QueueService:
             raise QueueError(
                 f"no service {service_id!r} in content pack {self._pack.pack.id}"
             ) from None
-        now = self._clock()
-        day = self.business_date(now)
+        day = self.business_date(self._clock())
         number = _next_number(session, service_id, day)
+        # The time is read once the number is ours: tickets of one service then
+        # arrive in number order, which is the order counters call them in.
+        now = self._clock()
         ticket = Ticket(
             id=str(uuid.uuid4()),
             service_id=service_id,
@@ -123,16 +146,25 @@ class QueueService:
             language=language,
             station_id=self._station_id,
             issued_at=now,
+            queue_service_id=service_id,
+            appointment_at=appointment_at,
+            recalls=0,
+            transfers=0,
         )
         session.add(ticket)
         session.add(
             TicketEvent(
-                ticket=ticket, state=TicketState.WAITING, at=now, station_id=self._station_id
+                ticket=ticket,
+                state=TicketState.WAITING,
+                at=now,
+                station_id=self._station_id,
+                action="issue",
+                service_id=service_id,
             )
         )
         session.flush()
         ahead = self._people_ahead(session, ticket)
-        wait = self._estimate(session, service_id, ahead, now)
+        wait = self.estimate(session, service_id, ahead, now)
         return IssuedTicket(
             id=ticket.id,
             label=ticket.label,
@@ -185,29 +217,21 @@ class QueueService:
             if ticket is None:
                 raise QueueError(f"no ticket with id {ticket_id}")
             ahead = self._people_ahead(session, ticket)
-            return ahead, self._estimate(session, ticket.service_id, ahead, now)
+            return ahead, self.estimate(session, ticket.service_id, ahead, now)
 
     def _people_ahead(self, session: Session, ticket: Ticket) -> int:
-        # Order within a service's day is the number, not issued_at: two kiosks can
-        # read the clock in one order and take numbers in the other, and equal
-        # timestamps would count each ticket as ahead of the other.
-        query = select(func.count()).where(
-            Ticket.service_id == ticket.service_id,
-            Ticket.business_date == ticket.business_date,
-            Ticket.state == TicketState.WAITING,
-            Ticket.id != ticket.id,
-        )
-        if ticket.priority:
-            query = query.where(Ticket.priority.is_(True), Ticket.number < ticket.number)
-        else:
-            query = query.where((Ticket.priority.is_(True)) | (Ticket.number < ticket.number))
-        return int(session.scalar(query) or 0)
+        """Waiting tickets a counter will call before this one (the same order as
+        :func:`kiosk.calling.pick_next`: appointments due and priority first, as the
+        service says, then arrival)."""
+        from kiosk.calling import ahead_of
 
-    def _estimate(self, session: Session, service_id: str, ahead: int, now: dt.datetime) -> int:
+        return int(session.scalar(ahead_of(self._pack, ticket, self._clock())) or 0)
+
+    def estimate(self, session: Session, service_id: str, ahead: int, now: dt.datetime) -> int:
         recent = session.execute(
             select(Ticket.called_at, Ticket.finished_at)
             .where(
-                Ticket.service_id == service_id,
+                Ticket.queue_service_id == service_id,
                 Ticket.state == TicketState.DONE,
                 Ticket.called_at.is_not(None),
                 Ticket.finished_at >= now - dt.timedelta(days=RECENT_SERVICE_DAYS),
@@ -222,7 +246,7 @@ class QueueService:
         ]
         counters = session.scalar(
             select(func.count(func.distinct(Ticket.counter))).where(
-                Ticket.service_id == service_id,
+                Ticket.queue_service_id == service_id,
                 Ticket.counter.is_not(None),
                 Ticket.called_at >= now - OPEN_COUNTER_WINDOW,
             )

@@ -32,7 +32,7 @@ def setting(
     check: Check | None = None,
     secret: bool = False,
 ) -> Any:
-    """Declare one setting. ``kind`` is str, int, bool, path, languages or choice;
+    """Declare one setting. ``kind`` is str, int, bool, path, languages, strings or choice;
     ``check(value, section_values)`` returns a problem or None."""
     rules = {
         "description": description,
@@ -130,6 +130,10 @@ def _check_type(value: Any, rules: Any) -> str | None:
         options = [repr(c) if isinstance(c, str) else str(c) for c in rules["choices"]]
         listed = options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
         return f"must be {listed}"
+    if kind == "strings" and (
+        not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)
+    ):
+        return 'must be a list of texts in quotes, like ["a", "b"]'
     if kind == "languages":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return 'must be a list of language codes, like ["en", "es"]'

@@ -33,9 +33,12 @@ from printing.document import Document
 from printing.status import PrinterStatus
 
 if TYPE_CHECKING:
+    from kiosk.board import BoardFeed
+    from kiosk.counter import CounterDesk
     from kiosk.forms.definition import FormDefinition
     from kiosk.forms.engine import FormSession
     from kiosk.receipts import Receipt
+    from kiosk.staff import StaffDirectory, StaffMember
     from kiosk.sync.station_sync import StationSync
 
 log = logging.getLogger(__name__)
@@ -115,6 +118,42 @@ class Station:
 
             self._sync = StationSync(self)
         return self._sync
+
+    @property
+    def staff(self) -> StaffDirectory:
+        """Counter staff and their sign-in (kept in the store, shared by all counters)."""
+        from kiosk.staff import StaffDirectory
+
+        return StaffDirectory(self._sessions, self.config.settings.station.id, self.clock)
+
+    def counter_desk(
+        self, staff: StaffMember, counter: str, services: list[str] | None = None
+    ) -> CounterDesk:
+        """A signed-in clerk's desk at ``counter``, handling ``services`` (default:
+        the configured ones, else all); its session is opened in the store."""
+        from kiosk.counter import CounterDesk
+
+        chosen = services or list(self.config.settings.counter.services)
+        desk = CounterDesk(
+            self._sessions,
+            self.pack,
+            station_id=self.config.settings.station.id,
+            counter=counter,
+            staff=staff,
+            services=chosen or [s.id for s in self.pack.services],
+            clock=self.clock,
+            tz=self.tz,
+            max_recalls=self.config.settings.counter.max_recalls,
+        )
+        desk.open()
+        return desk
+
+    @property
+    def board(self) -> BoardFeed:
+        """The waiting-room board's reads (calls, waits), on read-only sessions."""
+        from kiosk.board import BoardFeed
+
+        return BoardFeed(make_sessionmaker(self.engine, read_only=True), self.pack, self.queue)
 
     @classmethod
     def open(cls, config: StationConfig, clock: Clock = utcnow) -> Station:

@@ -49,7 +49,8 @@ class TicketState(enum.StrEnum):
     DONE = "done"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
-    TRANSFERRED = "transferred"
+    TRANSFERRED = "transferred"  # before 0006 only: a transfer now sends the ticket back to waiting
+    PARKED = "parked"  # set aside by its counter (the visitor fetches a document), resumed later
 
 
 class Base(DeclarativeBase):
@@ -71,6 +72,7 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("service_id", "business_date", "number", name="uq_ticket_number"),
         Index("ix_tickets_queue", "service_id", "business_date", "state"),
+        Index("ix_tickets_calling", "business_date", "state", "queue_service_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -87,6 +89,17 @@ class Ticket(Base):
     called_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     serving_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The service whose queue the ticket waits in now: the issuing service until a
+    # counter transfers it (the label and number stay; issued_at keeps its place).
+    queue_service_id: Mapped[str] = mapped_column(
+        String(64), nullable=False, default=lambda ctx: ctx.get_current_parameters()["service_id"]
+    )
+    target_counter: Mapped[str | None] = mapped_column(String(32))  # transferred to one counter
+    appointment_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    recalls: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    transfers: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    staff_id: Mapped[str | None] = mapped_column(String(64))  # who called it last
+    outcome: Mapped[str | None] = mapped_column(String(64))  # what the counter recorded at the end
 
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
@@ -106,8 +119,84 @@ class TicketEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     station_id: Mapped[str] = mapped_column(String(64), nullable=False)
     counter: Mapped[str | None] = mapped_column(String(32))
+    # Since 0006: what happened (issue, call, recall, serve, complete, no_show,
+    # transfer, park, resume), in which service's queue, by whom.
+    action: Mapped[str | None] = mapped_column(String(16))
+    service_id: Mapped[str | None] = mapped_column(String(64))
+    staff_id: Mapped[str | None] = mapped_column(String(64))
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class Call(Base):
+    """A ticket called (or called again) to a counter: what the waiting-room board shows.
+
+    Boards read the rows after the last id they saw, so a call made at any
+    counter of the center appears on every board of the center.
+    """
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    ticket_id: Mapped[str] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    label: Mapped[str] = mapped_column(String(16), nullable=False)
+    counter: Mapped[str] = mapped_column(String(32), nullable=False)
+    service_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    recall: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # 0: first call
+
+
+class Staff(Base):
+    """A member of the counter staff: their PIN as an Argon2 hash, and their lockout.
+
+    The lockout lives in the store, not in one station's memory, so guessing
+    at another counter (or after a restart) does not start the count again.
+    """
+
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    pin_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class StaffAudit(Base):
+    """Every staff action: sign-ins (and failed ones), each queue action, staff changes."""
+
+    __tablename__ = "staff_audit"
+    __table_args__ = (Index("ix_staff_audit_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    staff_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    station_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    counter: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(24), nullable=False)
+    ticket_id: Mapped[str | None] = mapped_column(String(36))
+    ticket_label: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class CounterSession(Base):
+    """A member of staff signed in at a counter, and the services they handle there."""
+
+    __tablename__ = "counter_sessions"
+    __table_args__ = (Index("ix_counter_sessions_open", "ended_at", "counter"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    counter: Mapped[str] = mapped_column(String(32), nullable=False)
+    station_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    services: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list of service ids
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class PrintJobState(enum.StrEnum):

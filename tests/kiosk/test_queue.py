@@ -303,17 +303,23 @@ def test_recalled_ticket_goes_back_to_waiting_and_can_be_called_again(
 
 
 # What a counter may do to a ticket in each state (the brief's queue actions).
+# A transfer is a move back to WAITING (in another queue); TRANSFERRED is only
+# found on tickets stored before that, and nothing moves a ticket there now.
 ALLOWED = {
     (S.WAITING, S.CALLED),
     (S.WAITING, S.CANCELLED),
-    (S.WAITING, S.TRANSFERRED),
     (S.CALLED, S.SERVING),
+    (S.CALLED, S.DONE),
     (S.CALLED, S.NO_SHOW),
     (S.CALLED, S.WAITING),
     (S.CALLED, S.CANCELLED),
-    (S.CALLED, S.TRANSFERRED),
+    (S.CALLED, S.PARKED),
     (S.SERVING, S.DONE),
-    (S.SERVING, S.TRANSFERRED),
+    (S.SERVING, S.WAITING),
+    (S.SERVING, S.PARKED),
+    (S.PARKED, S.CALLED),
+    (S.PARKED, S.WAITING),
+    (S.PARKED, S.CANCELLED),
 }
 PATH_TO = {
     S.WAITING: [],
@@ -322,15 +328,15 @@ PATH_TO = {
     S.DONE: [S.CALLED, S.SERVING, S.DONE],
     S.NO_SHOW: [S.CALLED, S.NO_SHOW],
     S.CANCELLED: [S.CANCELLED],
-    S.TRANSFERRED: [S.TRANSFERRED],
+    S.PARKED: [S.CALLED, S.PARKED],
 }
-TIMESTAMP_OF = {S.CALLED: "called_at", S.SERVING: "serving_at", S.WAITING: None}
+TIMESTAMP_OF = {S.CALLED: "called_at", S.SERVING: "serving_at", S.WAITING: None, S.PARKED: None}
 
 
 def test_every_move_between_states_is_allowed_or_refused_clearly(
     queue: QueueService, store: Engine, clock: Clock
 ) -> None:
-    for source in S:
+    for source in PATH_TO:
         for target in S:
             issued = queue.issue(LICENSE, "en")
             for step in PATH_TO[source]:

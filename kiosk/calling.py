@@ -1,0 +1,111 @@
+"""Who a counter calls next: the call order, as SQL both stores run.
+
+The order is per service (``call_order`` in the content pack): visitors whose
+appointment is due and priority tickets first, in the order the service lists
+them, then everyone by arrival (``issued_at``, which a transfer keeps, then
+the number). :func:`pick_next` takes the first waiting ticket a counter may
+call and locks it: on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so twenty
+counters pressing "next" at once take twenty different tickets without
+waiting for each other; on SQLite the write transaction (``BEGIN IMMEDIATE``)
+already admits one caller at a time. :func:`ahead_of` counts with the same
+order, so "people ahead" on a ticket is what the counters will do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from kiosk.content import ContentPack
+from offline_cache.models import Ticket, TicketState
+
+# An appointment counts as due this long before its time: the visitor is here.
+APPOINTMENT_EARLY = dt.timedelta(minutes=5)
+ARRIVAL_RANK = 2  # rank of a ticket no rule puts first
+
+
+def rank(pack: ContentPack, now: dt.datetime) -> ColumnElement[int]:
+    """0 or 1 for a ticket a rule of its service puts first, else :data:`ARRIVAL_RANK`."""
+    whens: list[tuple[ColumnElement[bool], int]] = []
+    for position in (0, 1):
+        for rule in ("appointment", "priority"):
+            services = [
+                s.id
+                for s in pack.services
+                if len(s.call_order) > position and s.call_order[position] == rule
+            ]
+            if not services:
+                continue
+            applies = (
+                Ticket.appointment_at <= now + APPOINTMENT_EARLY
+                if rule == "appointment"
+                else Ticket.priority.is_(True)
+            )
+            whens.append((and_(Ticket.queue_service_id.in_(services), applies), position))
+    if not whens:
+        return literal(ARRIVAL_RANK)
+    return case(*whens, else_=ARRIVAL_RANK)
+
+
+def callable_by(services: Collection[str], counter: str) -> ColumnElement[bool]:
+    """Tickets ``counter`` may call: its services' (unless sent to another
+    counter), and any ticket transferred to it by name."""
+    return or_(
+        and_(
+            Ticket.queue_service_id.in_(list(services)),
+            or_(Ticket.target_counter.is_(None), Ticket.target_counter == counter),
+        ),
+        Ticket.target_counter == counter,
+    )
+
+
+def pick_next(
+    session: Session,
+    pack: ContentPack,
+    day: dt.date,
+    services: Collection[str],
+    counter: str,
+    now: dt.datetime,
+) -> Ticket | None:
+    """Lock and return the ticket ``counter`` calls next, or None if nobody waits."""
+    order = rank(pack, now)
+    query = (
+        select(Ticket)
+        .where(
+            Ticket.business_date == day,
+            Ticket.state == TicketState.WAITING,
+            callable_by(services, counter),
+        )
+        .order_by(order, Ticket.issued_at, Ticket.number, Ticket.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return session.scalars(query).first()
+
+
+def ahead_of(pack: ContentPack, ticket: Ticket, now: dt.datetime) -> Select[Any]:
+    """A count of the waiting tickets of ``ticket``'s queue called before it."""
+    order = rank(pack, now)
+    mine = pack.service(ticket.queue_service_id)
+    my_rank = ARRIVAL_RANK
+    for position, rule in enumerate(mine.call_order):
+        due = (
+            ticket.appointment_at is not None and ticket.appointment_at <= now + APPOINTMENT_EARLY
+        )
+        if (rule == "appointment" and due) or (rule == "priority" and ticket.priority):
+            my_rank = position
+            break
+    earlier = tuple_(Ticket.issued_at, Ticket.number) < tuple_(
+        literal(ticket.issued_at, Ticket.issued_at.type), literal(ticket.number)
+    )
+    return select(func.count()).where(
+        Ticket.queue_service_id == ticket.queue_service_id,
+        Ticket.business_date == ticket.business_date,
+        Ticket.state == TicketState.WAITING,
+        Ticket.id != ticket.id,
+        or_(order < my_rank, and_(order == my_rank, earlier)),
+    )
