@@ -61,6 +61,11 @@ class BoardFeed:
             latest.setdefault(c.ticket_id, _call(c))
         return list(latest.values())[:limit]
 
+    def last_call_id(self) -> int:
+        """The newest call's id (0 before the first): where a starting board begins."""
+        with self._sessions() as session:
+            return int(session.scalar(select(func.max(Call.id))) or 0)
+
     def calls_after(self, last_id: int) -> list[BoardCall]:
         """Calls made since the call ``last_id``, oldest first (the order to announce)."""
         with self._sessions() as session:

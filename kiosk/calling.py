@@ -93,9 +93,7 @@ def ahead_of(pack: ContentPack, ticket: Ticket, now: dt.datetime) -> Select[Any]
     mine = pack.service(ticket.queue_service_id)
     my_rank = ARRIVAL_RANK
     for position, rule in enumerate(mine.call_order):
-        due = (
-            ticket.appointment_at is not None and ticket.appointment_at <= now + APPOINTMENT_EARLY
-        )
+        due = ticket.appointment_at is not None and ticket.appointment_at <= now + APPOINTMENT_EARLY
         if (rule == "appointment" and due) or (rule == "priority" and ticket.priority):
             my_rank = position
             break

@@ -143,6 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
         "hash-pin", help="read a PIN (6+ digits) and print the pin_hash line for the config"
     )
 
+    staff = sub.add_parser("staff", help="counter staff: who may sign in at a counter")
+    staff_sub = staff.add_subparsers(dest="action", required=True, metavar="ACTION")
+    staff_add = staff_sub.add_parser("add", help="add a member of staff (asks for the PIN)")
+    staff_add.add_argument("staff_id", help="sign-in id, e.g. maria.lopez")
+    staff_add.add_argument("--name", required=True, help="name shown at the counter")
+    for name, helptext in (
+        ("disable", "stop a member of staff signing in (their history stays)"),
+        ("enable", "let a disabled member of staff sign in again"),
+        ("reset-pin", "set a new PIN (asks for it); also lifts a lockout"),
+    ):
+        staff_sub.add_parser(name, help=helptext).add_argument("staff_id")
+    staff_sub.add_parser("list", help="every member of staff: active, disabled, locked")
+
+    report = sub.add_parser(
+        "report", help="a day's tickets, waits and service times, as CSV and PDF"
+    )
+    report.add_argument("--date", help="the day, YYYY-MM-DD (default: today)")
+    report.add_argument("--out", default=".", help="folder to write the CSV and PDF to")
+
     ticket = sub.add_parser("ticket", help="queue tickets")
     ticket_sub = ticket.add_subparsers(dest="action", required=True, metavar="ACTION")
     issue = ticket_sub.add_parser("issue", help="issue (and print) a ticket, as the kiosk does")
@@ -223,6 +242,15 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
         return _sync(config, args)
     if args.command == "printer":
         return commands.printer(config, args.action)
+    if args.command == "staff":
+        from kiosk import staff_commands
+
+        staff_id = getattr(args, "staff_id", None)
+        return staff_commands.run(config, args.action, staff_id, getattr(args, "name", None))
+    if args.command == "report":
+        from kiosk import report_commands
+
+        return report_commands.report(config, args.date, Path(args.out))
     if args.command == "ticket":
         return commands.ticket_issue(config, args.service, args.lang, args.priority)
     raise AssertionError(args.command)

@@ -190,9 +190,7 @@ class CounterDesk:
         """Call the next ticket (None: nobody is waiting for this counter)."""
         with self._action() as (session, now):
             self._refuse_if_busy(session)
-            ticket = pick_next(
-                session, self.pack, self.today(), self.services, self.counter, now
-            )
+            ticket = pick_next(session, self.pack, self.today(), self.services, self.counter, now)
             if ticket is None:
                 return None
             self._call(session, ticket, now, "call")
@@ -214,9 +212,7 @@ class CounterDesk:
             if ticket is None:
                 raise CounterError(f"No ticket {key} today. Check the number on the ticket.")
             if ticket.state != TicketState.WAITING:
-                raise CounterError(
-                    f"Ticket {ticket.label} is not waiting: {_state_words(ticket)}."
-                )
+                raise CounterError(f"Ticket {ticket.label} is not waiting: {_state_words(ticket)}.")
             self._call(session, ticket, now, "call")
             return DeskTicket.of(ticket)
 
@@ -361,9 +357,8 @@ class CounterDesk:
         ticket.counter = None
         ticket.recalls = 0
         ticket.transfers += 1
-        where = ", ".join(
-            x for x in (service_id and f"service {service_id}", counter and f"counter {counter}") if x
-        )
+        places = (service_id and f"service {service_id}", counter and f"counter {counter}")
+        where = ", ".join(x for x in places if x)
         self._audit(session, now, "transfer", ticket, detail=f"from {before} to {where}")
 
     def _move(

@@ -1,6 +1,7 @@
 """Translated strings for everything a citizen sees, on screen and on paper.
 
-One catalog per language in ``kiosk/locales/<lang>.toml``; the screens and the
+One catalog per language in ``kiosk/locales/<lang>.toml`` (plus the role
+files in ``kiosk/locales/<lang>/``); the screens and the
 ticket layout both look strings up here, so a Spanish-speaking citizen gets a
 Spanish screen *and* a Spanish ticket. Keys are dotted names; plural forms are
 ``<key>.zero``, ``<key>.one`` and ``<key>.other``. A key missing in one
@@ -24,8 +25,13 @@ def catalog(lang: str) -> dict[str, str]:
     """The flattened catalog of ``lang`` (``{"welcome.title": "Welcome", ...}``)."""
     # TOML rather than YAML: the welcome screen needs these before its first
     # paint, and tomllib is already loaded for the station config.
-    with (LOCALES / f"{lang}.toml").open("rb") as fh:
-        return dict(_flatten(tomllib.load(fh)))
+    # Each role's strings may live in a file of their own: locales/<lang>/<role>.toml.
+    files = [LOCALES / f"{lang}.toml", *sorted((LOCALES / lang).glob("*.toml"))]
+    merged: dict[str, str] = {}
+    for file in files:
+        with file.open("rb") as fh:
+            merged.update(_flatten(tomllib.load(fh)))
+    return merged
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:

@@ -154,51 +154,56 @@ class StaffDirectory:
     def sign_in(self, staff_id: str, pin: str, counter: str | None = None) -> StaffMember:
         """The member of staff, if ``pin`` is theirs; else :class:`SignInRefused`.
 
-        The message never says whether the id exists (it is as wrong as the PIN);
-        the lockout is said plainly, with how long it holds.
+        A refusal is decided and its count and audit line committed first, then
+        raised: a failed attempt must count even though nobody signs in. The
+        message never says whether the id exists; a lockout is said plainly,
+        with how long it holds.
         """
         staff_id = staff_id.strip().lower()
         now = self._clock()
         with self._sessions.begin() as session:
-            staff = session.get(Staff, staff_id, with_for_update=True)
-            if staff is None or not staff.active:
-                what = "sign_in_unknown" if staff is None else "sign_in_disabled"
-                audit(session, now, staff_id or "?", self._station_id, what, counter=counter)
-                raise SignInRefused("Staff id or PIN not recognised. Try again.")
-            if staff.locked_until is not None and staff.locked_until > now:
-                left = staff.locked_until - now
-                audit(session, now, staff_id, self._station_id, "sign_in_locked", counter=counter)
-                raise SignInRefused(locked_message(left), locked_for=left)
-            try:
-                _hasher.verify(staff.pin_hash, pin)
-            except (VerificationError, InvalidHashError):
-                staff.failed_attempts += 1
-                detail = f"attempt {staff.failed_attempts}"
-                if staff.failed_attempts >= self._max_attempts:
-                    staff.locked_until = now + self._lockout
-                    staff.failed_attempts = 0
-                    audit(session, now, staff_id, self._station_id, "lockout", counter=counter)
-                    raise SignInRefused(
-                        locked_message(self._lockout), locked_for=self._lockout
-                    ) from None
-                audit(
-                    session,
-                    now,
-                    staff_id,
-                    self._station_id,
-                    "sign_in_failed",
-                    counter=counter,
-                    detail=detail,
-                )
-                left = self._max_attempts - staff.failed_attempts
-                raise SignInRefused(
-                    f"Staff id or PIN not recognised. {left} more "
-                    f"{'try' if left == 1 else 'tries'} before this account is locked."
-                ) from None
-            staff.failed_attempts = 0
-            staff.locked_until = None
-            audit(session, now, staff_id, self._station_id, "sign_in", counter=counter)
-            return StaffMember(staff.id, staff.name)
+            member, refusal = self._check(session, staff_id, pin, counter, now)
+        if refusal is not None:
+            raise refusal
+        assert member is not None
+        return member
+
+    def _check(
+        self, session: Session, staff_id: str, pin: str, counter: str | None, now: dt.datetime
+    ) -> tuple[StaffMember | None, SignInRefused | None]:
+        def log(action: str, detail: str | None = None) -> None:
+            audit(
+                session, now, staff_id or "?", self._station_id, action, counter=counter,
+                detail=detail,
+            )  # fmt: skip
+
+        staff = session.get(Staff, staff_id, with_for_update=True) if staff_id else None
+        if staff is None or not staff.active:
+            log("sign_in_unknown" if staff is None else "sign_in_disabled")
+            return None, SignInRefused("Staff id or PIN not recognised. Try again.")
+        if staff.locked_until is not None and staff.locked_until > now:
+            left = staff.locked_until - now
+            log("sign_in_locked")
+            return None, SignInRefused(locked_message(left), locked_for=left)
+        try:
+            _hasher.verify(staff.pin_hash, pin)
+        except (VerificationError, InvalidHashError):
+            staff.failed_attempts += 1
+            if staff.failed_attempts >= self._max_attempts:
+                staff.locked_until = now + self._lockout
+                staff.failed_attempts = 0
+                log("lockout")
+                return None, SignInRefused(locked_message(self._lockout), self._lockout)
+            log("sign_in_failed", f"attempt {staff.failed_attempts}")
+            tries = self._max_attempts - staff.failed_attempts
+            return None, SignInRefused(
+                f"Staff id or PIN not recognised. {tries} more "
+                f"{'try' if tries == 1 else 'tries'} before this account is locked."
+            )
+        staff.failed_attempts = 0
+        staff.locked_until = None
+        log("sign_in")
+        return StaffMember(staff.id, staff.name), None
 
     def _get(self, session: Session, staff_id: str) -> Staff:
         staff = session.get(Staff, staff_id, with_for_update=True)

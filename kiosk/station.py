@@ -168,8 +168,9 @@ class Station:
         station = cls(config, pack, engine, make_printer(config), clock=clock)
         station.print_queue.recover_after_restart()
         station.load_forms()
-        station.check_key_file()
-        _ = station.cipher  # a key others can read stops the station here, not at Submit
+        if config.settings.station.role != "display":  # a board never reads answers
+            station.check_key_file()
+            _ = station.cipher  # a key others can read stops the station here, not at Submit
         return station
 
     def check_key_file(self) -> None:

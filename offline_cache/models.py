@@ -73,6 +73,9 @@ class Ticket(Base):
         UniqueConstraint("service_id", "business_date", "number", name="uq_ticket_number"),
         Index("ix_tickets_queue", "service_id", "business_date", "state"),
         Index("ix_tickets_calling", "business_date", "state", "queue_service_id"),
+        # Wait estimates: the latest service times and the counters open, per queue.
+        Index("ix_tickets_finished", "queue_service_id", "state", "finished_at"),
+        Index("ix_tickets_called", "queue_service_id", "called_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

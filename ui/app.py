@@ -8,7 +8,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from kiosk.config import StationConfig
-from kiosk.problems import EXIT_BAD_INPUT
 
 if TYPE_CHECKING:
     from ui.window import KioskWindow
@@ -40,12 +39,14 @@ def run_station(config: StationConfig) -> int:
         print(problem, file=sys.stderr)
         return EXIT_NO_DISPLAY
     role = config.settings.station.role
-    if role != "kiosk":
-        print(
-            f'error: the {role} role is not in this release yet; set [station] role = "kiosk"',
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
+    if role == "counter":
+        from ui.counter.app import run_counter
+
+        return run_counter(config)
+    if role == "display":
+        from ui.display.app import run_display
+
+        return run_display(config)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

@@ -148,6 +148,9 @@ class KioskWindow(QWidget):
         # staff's sync pill shows from the start; it sends on a thread of its own.
         self.sync_mode = SyncMode(self, station)
         self.sync_mode.start()
+        from ui.report_mode import ReportMode  # the technician's Reports screen, on first use
+
+        self.report_mode = ReportMode(self, station)
         # Load the renderer and fonts now, on the worker, not on the first tap.
         self.worker.submit(station.printer.prepare, lambda _: None, lambda _: None)
         # While idle, ask the printer how it is (citizens are warned before they

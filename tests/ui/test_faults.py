@@ -145,24 +145,6 @@ def test_station_that_cannot_start_says_so_and_recovers_without_a_restart(
     window.station.close()
 
 
-def test_a_role_this_release_lacks_is_refused_with_what_to_set(tmp_path: Path) -> None:
-    config = write_config(tmp_path, station={"role": "display"})
-    launcher = "from ui.launcher import main; raise SystemExit(main())"
-    env = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", launcher, "--config", str(config), "run"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert 'the display role is not in this release yet; set [station] role = "kiosk"' in (
-        result.stderr
-    )
-
-
 def test_held_back_ticket_prints_by_itself_once_the_printer_is_back(
     qtbot: QtBot, make_window, tmp_path: Path
 ) -> None:

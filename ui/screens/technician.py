@@ -1,6 +1,7 @@
 """Technician mode: the printer's state and the few actions a technician needs
 at the station (test page, reprint the last ticket, send waiting jobs), and
-where the submissions to the agencies stand (their list: technician_sync.py)."""
+where the submissions to the agencies stand (their list: technician_sync.py),
+and the day's queue reports (technician_report.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ ACTIONS = ("test_page", "reprint", "retry")
 class TechnicianScreen(Screen):
     action = Signal(str)
     sync_requested = Signal()
+    reports_requested = Signal()
     exit = Signal()
 
     def __init__(self, station_name: str) -> None:
@@ -62,6 +64,10 @@ class TechnicianScreen(Screen):
         self.sync_button.clicked.connect(self.sync_requested)
         layout.addWidget(self.sync)
         layout.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addSpacing(12)
+        self.reports_button = button(variant="primary", name="tech-reports")
+        self.reports_button.clicked.connect(self.reports_requested)
+        layout.addWidget(self.reports_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.exit_button = button(name="tech-exit")
         self.exit_button.clicked.connect(self.exit)
@@ -113,6 +119,7 @@ class TechnicianScreen(Screen):
         self.exit_button.setText(tr("technician.exit"))
         self.sync.setText(technician_status(self._sync, tr))
         self.sync_button.setText(tr("tech_sync.open"))
+        self.reports_button.setText(tr("report.open"))
         self.result.setText(self._result)
 
     def clear(self) -> None:

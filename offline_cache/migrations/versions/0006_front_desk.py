@@ -21,9 +21,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("queue_service_id", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("target_counter", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("appointment_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(
-            sa.Column("recalls", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("recalls", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(
             sa.Column("transfers", sa.Integer(), nullable=False, server_default="0")
         )
@@ -37,6 +35,10 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_tickets_calling", ["business_date", "state", "queue_service_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_tickets_finished", ["queue_service_id", "state", "finished_at"], unique=False
+        )
+        batch_op.create_index("ix_tickets_called", ["queue_service_id", "called_at"], unique=False)
     with op.batch_alter_table("ticket_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("action", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("service_id", sa.String(length=64), nullable=True))
@@ -113,6 +115,8 @@ def downgrade() -> None:
         batch_op.drop_column("service_id")
         batch_op.drop_column("action")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.drop_index("ix_tickets_called")
+        batch_op.drop_index("ix_tickets_finished")
         batch_op.drop_index("ix_tickets_calling")
         batch_op.drop_column("outcome")
         batch_op.drop_column("staff_id")
