@@ -18,6 +18,11 @@
    same reference server (goal: at least 0.8x), and the longest GUI stall while
    the kiosk drains it in the background (goal: under 50 ms). The soak with
    SIGKILLs is ``make soak`` (bench/soak.py).
+7. Front desk on PostgreSQL (bench/frontdesk.py, bench/board_latency.py):
+   call-next p50/p95 with 20 counters pressing at once (goal: p95 under
+   20 ms), tickets per second across 4 kiosks during a 10,000-ticket rush
+   with 20 counters (every ticket checked called exactly once), and
+   call-to-board latency through the real board window (goal: under 1 s).
 
 Nothing here asserts a wall-clock threshold; it prints figures to compare.
 """
@@ -195,6 +200,9 @@ def main() -> int:
         escpos_ticket(config)
         pack_load()
     drain()
+    from bench.frontdesk import main as frontdesk
+
+    frontdesk()
     return 0
 
 

@@ -52,11 +52,13 @@ def kiosk_process(url: str, kiosk: int, count: int, barrier: Any, results: Any) 
         )
         barrier.wait(timeout=120)
         issued, seconds = [], []
+        started = time.perf_counter()
         for i in range(count):
             t = time.perf_counter()
             ticket = queue.issue(SERVICES[(i + kiosk) % len(SERVICES)], "en", priority=i % 7 == 0)
             seconds.append(time.perf_counter() - t)
             issued.append((ticket.id, ticket.service_id, ticket.number))
+        seconds.append(time.perf_counter() - started)  # the last: the kiosk's whole run
         results.put(("kiosk", kiosk, issued, seconds, None))
     except BaseException as exc:  # report to the parent instead of dying silently
         results.put(("kiosk", kiosk, [], [], repr(exc)))
@@ -108,6 +110,7 @@ class Rush:
     issued: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
     called: dict[int, list[str]] = field(default_factory=dict)
     issue_seconds: list[float] = field(default_factory=list)
+    kiosk_wall_s: list[float] = field(default_factory=list)
     call_seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0
@@ -143,7 +146,8 @@ def rush(url: str, kiosks: int, per_kiosk: int, counters: int, per_counter: int)
             out.errors.append(f"{kind} {n}: {error}")
         if kind == "kiosk":
             out.issued[n] = items
-            out.issue_seconds += seconds
+            out.issue_seconds += seconds[:-1]
+            out.kiosk_wall_s += seconds[-1:]
         else:
             out.called[n] = items
             out.call_seconds += seconds
@@ -151,3 +155,56 @@ def rush(url: str, kiosks: int, per_kiosk: int, counters: int, per_counter: int)
     for p in procs:
         p.join(timeout=30)
     return out
+
+
+def check_rush(url: str, result: Rush, kiosks: int, counters: int, per_counter: int) -> list[str]:
+    """What went wrong, checked against the store: [] when every ticket was called
+    exactly once by the counter that says so, and no number was issued twice or skipped."""
+    from collections import Counter
+
+    from sqlalchemy import func, select
+
+    from offline_cache.models import Call, Ticket, TicketEvent, TicketState
+
+    problems = list(result.errors)
+    if sorted(result.issued) != list(range(kiosks)) or sorted(result.called) != list(
+        range(counters)
+    ):
+        return [*problems, "a process did not report"]
+    issued_ids = [t[0] for items in result.issued.values() for t in items]
+    called_ids = [t for items in result.called.values() for t in items]
+    shares = [len(result.called[c]) for c in range(counters)]
+    if shares != [per_counter] * counters:
+        problems.append(f"counters called {shares}, not {per_counter} each")
+    if len(called_ids) != len(set(called_ids)):
+        problems.append("a ticket was called by two counters")
+    if set(called_ids) != set(issued_ids):
+        problems.append("the tickets called are not the tickets issued")
+    numbers: dict[str, list[int]] = {s: [] for s in SERVICES}
+    for items in result.issued.values():
+        for _id, service, number in items:
+            numbers[service].append(number)
+    for service, got in numbers.items():
+        if sorted(got) != list(range(1, len(got) + 1)):
+            problems.append(f"{service}: numbers issued twice or skipped")
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            states = dict(
+                session.execute(select(Ticket.state, func.count()).group_by(Ticket.state)).all()
+            )
+            if states != {TicketState.DONE.value: len(issued_ids)}:
+                problems.append(f"ticket states in the store: {states}")
+            per_ticket = Counter(session.scalars(select(Call.ticket_id)).all())
+            if set(per_ticket.values()) != {1} or len(per_ticket) != len(issued_ids):
+                problems.append("the board's calls are not one per ticket")
+            events = session.scalar(select(func.count()).where(TicketEvent.action == "call"))
+            if events != len(issued_ids):
+                problems.append(f"{events} call events for {len(issued_ids)} tickets")
+            counter_of = dict(session.execute(select(Ticket.id, Ticket.counter)).all())
+            for c, ids in result.called.items():
+                if {counter_of[i] for i in ids} != {str(c + 1)}:
+                    problems.append(f"counter {c + 1}: the store names another counter")
+    finally:
+        engine.dispose()
+    return problems
