@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 DEMO   ?= demo-data
 
-.PHONY: run test lint bench soak screenshots clean venv system-libs
+.PHONY: run run-counter run-board test lint bench soak screenshots clean venv system-libs
 
 # Debian packages Qt needs to open a window on X11 (its xcb plugin) and to draw text.
 QT_DEBS := libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 \
@@ -49,6 +49,14 @@ run: $(STAMP) system-libs
 	$(VENV)/bin/kiosk agency-sim & sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/kiosk demo --data-dir $(DEMO)
 
+## The demo center's other stations, beside `make run` (same store): a counter
+## console (sign in as demo / PIN 1234) and the waiting-room board.
+run-counter: $(STAMP) system-libs
+	$(VENV)/bin/kiosk demo --data-dir $(DEMO) --role counter
+
+run-board: $(STAMP) system-libs
+	$(VENV)/bin/kiosk demo --data-dir $(DEMO) --role display
+
 ## Run the whole suite headless.
 test: $(TSTAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
@@ -68,7 +76,9 @@ soak: $(TSTAMP)
 
 screenshots: $(TSTAMP)
 	QT_QPA_PLATFORM=offscreen KIOSK_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/ui/test_screenshots.py \
-		tests/ui/test_form_screenshots.py tests/ui/test_keyboard.py tests/kiosk/test_receipts.py
+		tests/ui/test_form_screenshots.py tests/ui/test_keyboard.py tests/kiosk/test_receipts.py \
+		tests/ui/test_counter_screenshots.py tests/ui/test_board_screenshots.py \
+		tests/kiosk/test_reports.py tests/ui/test_technician_report.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -17,11 +17,24 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from kiosk.content import ContentPack
-from offline_cache.models import Ticket, TicketState
+from offline_cache.models import Call, StaffAudit, Ticket, TicketEvent, TicketState, UTCDateTime
 
 # An appointment counts as due this long before its time: the visitor is here.
 APPOINTMENT_EARLY = dt.timedelta(minutes=5)
@@ -107,3 +120,95 @@ def ahead_of(pack: ContentPack, ticket: Ticket, now: dt.datetime) -> Select[Any]
         Ticket.id != ticket.id,
         or_(order < my_rank, and_(order == my_rank, earlier)),
     )
+
+
+def call_next_in_one_statement(
+    session: Session,
+    pack: ContentPack,
+    *,
+    day: dt.date,
+    services: Collection[str],
+    counter: str,
+    now: dt.datetime,
+    station_id: str,
+    staff_id: str,
+) -> Row[Any] | None:
+    """PostgreSQL: take the next ticket and write its call, event and audit line
+    in one statement (one round trip instead of eight; with twenty counters on
+    a busy server each round trip waits its turn). The same rows as
+    :meth:`kiosk.counter.CounterDesk.call` writes on the general path.
+
+    None when nothing was called: nobody waiting, or a ticket still at this
+    counter (the caller tells which). Returns the updated ticket's columns.
+    """
+    busy = (
+        select(Ticket.id)
+        .where(
+            Ticket.business_date == day,
+            Ticket.counter == counter,
+            Ticket.state.in_([TicketState.CALLED.value, TicketState.SERVING.value]),
+        )
+        .exists()
+    )
+    picked = (
+        select(Ticket.id)
+        .where(
+            Ticket.business_date == day,
+            Ticket.state == TicketState.WAITING,
+            callable_by(services, counter),
+            ~busy,
+        )
+        .order_by(rank(pack, now), Ticket.issued_at, Ticket.number, Ticket.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .cte("picked")
+    )
+    at = literal(now, UTCDateTime())
+    called = (
+        update(Ticket)
+        .where(Ticket.id == picked.c.id)
+        .values(
+            state=TicketState.CALLED.value,
+            called_at=now,
+            counter=counter,
+            staff_id=staff_id,
+            target_counter=None,
+        )
+        .returning(*Ticket.__table__.c)
+        .cte("called")
+    )
+    event = insert(TicketEvent).from_select(
+        ["ticket_id", "state", "at", "station_id", "counter", "action", "service_id", "staff_id"],
+        select(
+            called.c.id,
+            literal(TicketState.CALLED.value),
+            at,
+            literal(station_id),
+            literal(counter),
+            literal("call"),
+            called.c.queue_service_id,
+            literal(staff_id),
+        ),
+    )
+    board = insert(Call).from_select(
+        ["at", "ticket_id", "label", "counter", "service_id", "recall"],
+        select(
+            at, called.c.id, called.c.label, literal(counter), called.c.queue_service_id, literal(0)
+        ),
+    )
+    trail = insert(StaffAudit).from_select(
+        ["at", "staff_id", "station_id", "counter", "action", "ticket_id", "ticket_label"],
+        select(
+            at,
+            literal(staff_id),
+            literal(station_id),
+            literal(counter),
+            literal("call"),
+            called.c.id,
+            called.c.label,
+        ),
+    )
+    query = select(called).add_cte(
+        event.cte("event"), board.cte("board"), trail.cte("trail"), nest_here=True
+    )
+    return session.execute(query).first()

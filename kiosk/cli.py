@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--setup-only", action="store_true", help="write the demo config and store, do not start"
     )
+    demo.add_argument(
+        "--role",
+        choices=("kiosk", "counter", "display"),
+        default="kiosk",
+        help="which station of the demo center: the kiosk, a counter or the board",
+    )
 
     config = sub.add_parser("config", help="show or check the station configuration")
     config_sub = config.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -218,9 +224,11 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner | None) -> int:
             return commands.forms_check(Path(args.path))
         return commands.forms_import_open311(args)
     if args.command == "demo":
-        path = write_demo_config(Path(args.data_dir))
+        path = write_demo_config(Path(args.data_dir), args.role)
         config = load_config(path)
         commands.db_upgrade(config)
+        if args.role == "counter":
+            commands.demo_staff(config)
         if args.setup_only:
             print(f"demo station ready: {path}")
             return 0
@@ -277,10 +285,24 @@ def _run_gui(config: StationConfig, gui: GuiRunner | None) -> int:
     return gui(config)
 
 
-def write_demo_config(data_dir: Path) -> Path:
-    """Create the demo data folder and its config on first use; keep an edited one."""
+DEMO_ROLE_SECTIONS = {
+    "kiosk": "",
+    "counter": '\n[counter]\nnumber = "3"\n',
+    "display": '\n[display]\nnotice = "Open Monday to Friday, 8:00 to 17:00"\n',
+}
+
+
+def write_demo_config(data_dir: Path, role: str = "kiosk") -> Path:
+    """Create the demo data folder and the config of one of its stations (the kiosk's
+    is station.toml; a counter's counter.toml, the board's display.toml) on first
+    use; keep an edited one. All of them share the demo's store."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "station.toml"
+    path = data_dir / ("station.toml" if role == "kiosk" else f"{role}.toml")
     if not path.exists():
-        path.write_text(DEMO_CONFIG.format(path=path), encoding="utf-8")
+        text = DEMO_CONFIG.format(path=path)
+        if role != "kiosk":
+            text = text.replace('id = "demo-kiosk"', f'id = "demo-{role}"')
+            text = text.replace('name = "Demo kiosk"', f'name = "Demo {role}"')
+            text = text.replace('role = "kiosk"', f'role = "{role}"')
+        path.write_text(text + DEMO_ROLE_SECTIONS[role], encoding="utf-8")
     return path

@@ -273,3 +273,21 @@ def technician_hash_pin() -> int:
     print("[technician]")
     print(f'pin_hash = "{hashed}"')
     return 0
+
+
+DEMO_STAFF = ("demo", "Demo Clerk", "1234")
+
+
+def demo_staff(config: StationConfig) -> None:
+    """The demo counter's clerk, made once: sign in as ``demo`` with PIN 1234."""
+    import datetime as dt
+
+    from kiosk.staff import StaffDirectory
+
+    with store_sessions(config) as sessions:
+        directory = StaffDirectory(
+            sessions, config.settings.station.id, lambda: dt.datetime.now(dt.UTC)
+        )
+        if not any(m.id == DEMO_STAFF[0] for m in directory.members()):
+            directory.add(*DEMO_STAFF, actor="kiosk demo")
+    print(f"demo counter: sign in as {DEMO_STAFF[0]!r} with PIN {DEMO_STAFF[2]}")

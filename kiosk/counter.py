@@ -16,12 +16,13 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.calling import callable_by, pick_next, rank
+from kiosk.calling import call_next_in_one_statement, callable_by, pick_next, rank
 from kiosk.content import ContentPack
 from kiosk.queue import FINISHED, TRANSITIONS, QueueError
 from kiosk.staff import StaffMember, audit
@@ -53,7 +54,7 @@ class DeskTicket:
     target_counter: str | None
 
     @classmethod
-    def of(cls, t: Ticket) -> DeskTicket:
+    def of(cls, t: Ticket | Row[Any]) -> DeskTicket:
         return cls(
             t.id,
             t.label,
@@ -189,6 +190,20 @@ class CounterDesk:
     def call_next(self) -> DeskTicket | None:
         """Call the next ticket (None: nobody is waiting for this counter)."""
         with self._action() as (session, now):
+            if session.get_bind().dialect.name == "postgresql":
+                row = call_next_in_one_statement(
+                    session,
+                    self.pack,
+                    day=self.today(),
+                    services=self.services,
+                    counter=self.counter,
+                    now=now,
+                    station_id=self.station_id,
+                    staff_id=self.staff.id,
+                )
+                if row is None:
+                    self._refuse_if_busy(session)
+                return None if row is None else DeskTicket.of(row)
             self._refuse_if_busy(session)
             ticket = pick_next(session, self.pack, self.today(), self.services, self.counter, now)
             if ticket is None:
