@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from kiosk.config import StationConfig
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,21 @@ def display_problem() -> str | None:
     return NO_DISPLAY
 
 
+def themed_application(name: str) -> QApplication:
+    """The one QApplication of the process, named and themed (every role's screens)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(name)
+    apply_theme(app)
+    return app
+
+
 def run_station(config: StationConfig) -> int:
+    """Start the screens of the configured role; the exit code of the Qt loop."""
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -49,15 +65,10 @@ def run_station(config: StationConfig) -> int:
         return run_display(config)
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from ui.theme import apply_theme
     from ui.window import KioskWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("OneStop")
-    apply_theme(app)
+    app = themed_application("OneStop")
     window = KioskWindow(config)
     window.show_kiosk()
     # The welcome screen is painted first; the store, content and printer load

@@ -9,7 +9,6 @@ says so and tries again every ``RETRY_MS``, so nobody restarts the console.
 from __future__ import annotations
 
 import logging
-import sys
 
 from kiosk.config import StationConfig
 from ui.counter.window import CounterWindow
@@ -19,20 +18,13 @@ RETRY_MS = 30_000
 
 
 def run_counter(config: StationConfig) -> int:
+    """Run the counter console until its window closes (``kiosk run`` with role
+    counter, after ui.app has checked for a display)."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from ui.app import EXIT_NO_DISPLAY, display_problem
-    from ui.theme import apply_theme
+    from ui.app import themed_application
 
-    problem = display_problem()
-    if problem:
-        print(problem, file=sys.stderr)
-        return EXIT_NO_DISPLAY
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("OneStop")
-    apply_theme(app)
+    app = themed_application("OneStop counter")
     window = CounterWindow(config)
     window.resize(1920, 1080)
     window.showMaximized()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,24 +14,14 @@ RETRY_MS = 10_000
 
 
 def run_display(config: StationConfig) -> int:
-    """Run the board until the window closes; the exit code of the Qt loop."""
-    from ui.app import EXIT_NO_DISPLAY, display_problem
-
-    problem = display_problem()
-    if problem:
-        print(problem, file=sys.stderr)
-        return EXIT_NO_DISPLAY
-
+    """Run the board until the window closes; the exit code of the Qt loop
+    (``kiosk run`` with role display, after ui.app has checked for a display)."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from kiosk.announcer import Announcer
-    from ui.theme import apply_theme
+    from ui.app import themed_application
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("OneStop board")
-    apply_theme(app)
+    app = themed_application("OneStop board")
     settings = config.settings
     announcer = Announcer.for_display(
         settings.display, settings.station.languages, _sound_dir(config)
