@@ -19,9 +19,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
+    Date,
     Select,
     and_,
+    bindparam,
     case,
     func,
     insert,
@@ -41,8 +42,10 @@ APPOINTMENT_EARLY = dt.timedelta(minutes=5)
 ARRIVAL_RANK = 2  # rank of a ticket no rule puts first
 
 
-def rank(pack: ContentPack, now: dt.datetime) -> ColumnElement[int]:
-    """0 or 1 for a ticket a rule of its service puts first, else :data:`ARRIVAL_RANK`."""
+def rank(pack: ContentPack, due_by: dt.datetime | ColumnElement[Any]) -> ColumnElement[int]:
+    """0 or 1 for a ticket a rule of its service puts first, else :data:`ARRIVAL_RANK`.
+    ``due_by``: an appointment before it is due (now + :data:`APPOINTMENT_EARLY`);
+    it may be a bound parameter (a statement built once, run many times)."""
     whens: list[tuple[ColumnElement[bool], int]] = []
     for position in (0, 1):
         for rule in ("appointment", "priority"):
@@ -54,7 +57,7 @@ def rank(pack: ContentPack, now: dt.datetime) -> ColumnElement[int]:
             if not services:
                 continue
             applies = (
-                Ticket.appointment_at <= now + APPOINTMENT_EARLY
+                Ticket.appointment_at <= due_by
                 if rule == "appointment"
                 else Ticket.priority.is_(True)
             )
@@ -85,7 +88,7 @@ def pick_next(
     now: dt.datetime,
 ) -> Ticket | None:
     """Lock and return the ticket ``counter`` calls next, or None if nobody waits."""
-    order = rank(pack, now)
+    order = rank(pack, now + APPOINTMENT_EARLY)
     query = (
         select(Ticket)
         .where(
@@ -102,7 +105,7 @@ def pick_next(
 
 def ahead_of(pack: ContentPack, ticket: Ticket, now: dt.datetime) -> Select[Any]:
     """A count of the waiting tickets of ``ticket``'s queue called before it."""
-    order = rank(pack, now)
+    order = rank(pack, now + APPOINTMENT_EARLY)
     mine = pack.service(ticket.queue_service_id)
     my_rank = ARRIVAL_RANK
     for position, rule in enumerate(mine.call_order):
@@ -122,25 +125,26 @@ def ahead_of(pack: ContentPack, ticket: Ticket, now: dt.datetime) -> Select[Any]
     )
 
 
-def call_next_in_one_statement(
-    session: Session,
+def call_next_statement(
     pack: ContentPack,
     *,
-    day: dt.date,
     services: Collection[str],
     counter: str,
-    now: dt.datetime,
     station_id: str,
     staff_id: str,
-) -> Row[Any] | None:
-    """PostgreSQL: take the next ticket and write its call, event and audit line
-    in one statement (one round trip instead of eight; with twenty counters on
-    a busy server each round trip waits its turn). The same rows as
+) -> Select[Any]:
+    """PostgreSQL: one statement that takes the next ticket and writes its call,
+    its event and its audit line (one round trip instead of eight; with twenty
+    counters on a busy server each round trip waits its turn). The same rows as
     :meth:`kiosk.counter.CounterDesk.call` writes on the general path.
 
-    None when nothing was called: nobody waiting, or a ticket still at this
-    counter (the caller tells which). Returns the updated ticket's columns.
+    Built once per counter desk and run with :func:`call_next_params` (building
+    it costs more than running it). Yields the updated ticket's columns, or no
+    row when nothing was called: nobody waiting, or a ticket still at this
+    counter (the caller tells which).
     """
+    day = bindparam("day", type_=Date())
+    now = bindparam("now", type_=UTCDateTime())
     busy = (
         select(Ticket.id)
         .where(
@@ -158,12 +162,16 @@ def call_next_in_one_statement(
             callable_by(services, counter),
             ~busy,
         )
-        .order_by(rank(pack, now), Ticket.issued_at, Ticket.number, Ticket.id)
+        .order_by(
+            rank(pack, bindparam("due_by", type_=UTCDateTime())),
+            Ticket.issued_at,
+            Ticket.number,
+            Ticket.id,
+        )
         .limit(1)
         .with_for_update(skip_locked=True)
         .cte("picked")
     )
-    at = literal(now, UTCDateTime())
     called = (
         update(Ticket)
         .where(Ticket.id == picked.c.id)
@@ -182,7 +190,7 @@ def call_next_in_one_statement(
         select(
             called.c.id,
             literal(TicketState.CALLED.value),
-            at,
+            now,
             literal(station_id),
             literal(counter),
             literal("call"),
@@ -193,13 +201,18 @@ def call_next_in_one_statement(
     board = insert(Call).from_select(
         ["at", "ticket_id", "label", "counter", "service_id", "recall"],
         select(
-            at, called.c.id, called.c.label, literal(counter), called.c.queue_service_id, literal(0)
+            now,
+            called.c.id,
+            called.c.label,
+            literal(counter),
+            called.c.queue_service_id,
+            literal(0),
         ),
     )
     trail = insert(StaffAudit).from_select(
         ["at", "staff_id", "station_id", "counter", "action", "ticket_id", "ticket_label"],
         select(
-            at,
+            now,
             literal(staff_id),
             literal(station_id),
             literal(counter),
@@ -208,7 +221,11 @@ def call_next_in_one_statement(
             called.c.label,
         ),
     )
-    query = select(called).add_cte(
+    return select(called).add_cte(
         event.cte("event"), board.cte("board"), trail.cte("trail"), nest_here=True
     )
-    return session.execute(query).first()
+
+
+def call_next_params(day: dt.date, now: dt.datetime) -> dict[str, Any]:
+    """The values :func:`call_next_statement` runs with."""
+    return {"day": day, "now": now, "due_by": now + APPOINTMENT_EARLY}

@@ -180,7 +180,7 @@ class StaffDirectory:
         staff = session.get(Staff, staff_id, with_for_update=True) if staff_id else None
         if staff is None or not staff.active:
             log("sign_in_unknown" if staff is None else "sign_in_disabled")
-            return None, SignInRefused("Staff id or PIN not recognised. Try again.")
+            return None, self._as_for_a_wrong_pin(session, staff_id, now)
         if staff.locked_until is not None and staff.locked_until > now:
             left = staff.locked_until - now
             log("sign_in_locked")
@@ -195,21 +195,51 @@ class StaffDirectory:
                 log("lockout")
                 return None, SignInRefused(locked_message(self._lockout), self._lockout)
             log("sign_in_failed", f"attempt {staff.failed_attempts}")
-            tries = self._max_attempts - staff.failed_attempts
             return None, SignInRefused(
-                f"Staff id or PIN not recognised. {tries} more "
-                f"{'try' if tries == 1 else 'tries'} before this account is locked."
+                wrong_pin_message(self._max_attempts - staff.failed_attempts)
             )
         staff.failed_attempts = 0
         staff.locked_until = None
         log("sign_in")
         return StaffMember(staff.id, staff.name), None
 
+    def _as_for_a_wrong_pin(
+        self, session: Session, staff_id: str, now: dt.datetime
+    ) -> SignInRefused:
+        """The refusal of an unknown or disabled id, told exactly as a wrong PIN of a real
+        account would be (the countdown, then the lockout), replayed from the id's
+        refusals in the audit: what the counter says never tells whether the id exists."""
+        times = session.scalars(
+            select(StaffAudit.at)
+            .where(
+                StaffAudit.staff_id == (staff_id or "?")[:64],
+                StaffAudit.action.in_(("sign_in_unknown", "sign_in_disabled")),
+            )
+            .order_by(StaffAudit.id)
+        ).all()  # this attempt's line included (autoflush)
+        failed, locked_until = 0, None
+        for at in times:
+            if locked_until is not None and at < locked_until:
+                continue
+            failed += 1
+            if failed >= self._max_attempts:
+                failed, locked_until = 0, at + self._lockout
+        if locked_until is not None and locked_until > now:
+            return SignInRefused(locked_message(locked_until - now), locked_until - now)
+        return SignInRefused(wrong_pin_message(self._max_attempts - failed))
+
     def _get(self, session: Session, staff_id: str) -> Staff:
         staff = session.get(Staff, staff_id, with_for_update=True)
         if staff is None:
             raise StaffError(f"no staff member {staff_id!r} (kiosk staff list shows them)")
         return staff
+
+
+def wrong_pin_message(tries: int) -> str:
+    return (
+        f"Staff id or PIN not recognised. {tries} more "
+        f"{'try' if tries == 1 else 'tries'} before this account is locked."
+    )
 
 
 def locked_message(left: dt.timedelta) -> str:
