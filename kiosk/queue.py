@@ -131,6 +131,7 @@ class QueueService:
                 f"no service {service_id!r} in content pack {self._pack.pack.id}"
             ) from None
         day = self.business_date(self._clock())
+        pace = self._pace(session, service_id, self._clock())
         number = _next_number(session, service_id, day)
         # The time is read once the number is ours: tickets of one service then
         # arrive in number order, which is the order counters call them in.
@@ -164,7 +165,7 @@ class QueueService:
         )
         session.flush()
         ahead = self._people_ahead(session, ticket)
-        wait = self.estimate(session, service_id, ahead, now)
+        wait = pace(ahead)
         return IssuedTicket(
             id=ticket.id,
             label=ticket.label,
@@ -228,6 +229,13 @@ class QueueService:
         return int(session.scalar(ahead_of(self._pack, ticket, self._clock())) or 0)
 
     def estimate(self, session: Session, service_id: str, ahead: int, now: dt.datetime) -> int:
+        """Minutes a visitor with ``ahead`` people before them should expect to wait."""
+        return self._pace(session, service_id, now)(ahead)
+
+    def _pace(self, session: Session, service_id: str, now: dt.datetime) -> Callable[[int], int]:
+        """The service's recent pace (service times, counters open), as a function
+        from people ahead to minutes: read before a number is taken, so the
+        service's numbering lock is not held while it is read."""
         recent = session.execute(
             select(Ticket.called_at, Ticket.finished_at)
             .where(
@@ -252,7 +260,7 @@ class QueueService:
             )
         )
         default = self._pack.service(service_id).average_service_minutes
-        return estimate_wait_minutes(ahead, minutes, default, int(counters or 0))
+        return lambda ahead: estimate_wait_minutes(ahead, minutes, default, int(counters or 0))
 
 
 def _next_number(session: Session, service_id: str, day: dt.date) -> int:
