@@ -100,7 +100,9 @@ class CounterWindow(QWidget):
         self._signing_in = 0  # bumped per attempt: a late answer for an old one is dropped
         center = config.settings.station.center_name
         self.setWindowTitle(self.translator("counter.window_title", center=center))
-        self.setStyleSheet(COUNTER_QSS.read_text(encoding="utf-8"))
+        # The tick drawn in a checked box is a file beside the stylesheet.
+        sheet = COUNTER_QSS.read_text(encoding="utf-8")
+        self.setStyleSheet(sheet.replace("@THEME@", COUNTER_QSS.parent.as_posix()))
         self.header = CounterHeader(center)
         self.starting = StartingScreen()
         self.stack = CurrentPageStack()
