@@ -30,7 +30,7 @@ START = dt.datetime(2025, 3, 3, 15, 0, tzinfo=dt.UTC)  # 09:00 in Chicago
 TZ = "America/Chicago"
 # A counter that finds nobody waiting looks again after a pause that doubles up
 # to IDLE_MAX_S (a clerk cannot press "next" hundreds of times a second either).
-IDLE_SLEEP_S = 0.01
+IDLE_SLEEP_S = 0.05
 IDLE_MAX_S = 0.2
 DEADLINE_S = 600
 

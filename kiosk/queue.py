@@ -11,6 +11,7 @@ never hand out the same number, and a failed transaction never skips one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.content import ContentPack
 from kiosk.waits import estimate_wait_minutes
-from offline_cache.models import Ticket, TicketCounter, TicketEvent, TicketState
+from offline_cache.models import CounterSession, Ticket, TicketCounter, TicketEvent, TicketState
 
 Clock = Callable[[], dt.datetime]
 RECENT_SERVICE_SAMPLES = 20
@@ -252,15 +253,25 @@ class QueueService:
             for called, finished in recent
             if called and finished
         ]
-        counters = session.scalar(
-            select(func.count(func.distinct(Ticket.counter))).where(
-                Ticket.queue_service_id == service_id,
-                Ticket.counter.is_not(None),
-                Ticket.called_at >= now - OPEN_COUNTER_WINDOW,
-            )
-        )
+        counters = self._open_counters(session, service_id, now)
         default = self._pack.service(service_id).average_service_minutes
         return lambda ahead: estimate_wait_minutes(ahead, minutes, default, int(counters or 0))
+
+    def _open_counters(self, session: Session, service_id: str, now: dt.datetime) -> int:
+        """Counters serving ``service_id`` now: the signed-in counter sessions that
+        handle it; where no counter signs in (an older store, a kiosk alone), the
+        counters that called one of its tickets in the last half hour."""
+        open_sessions = session.scalars(
+            select(CounterSession.services).where(CounterSession.ended_at.is_(None))
+        ).all()
+        if open_sessions:
+            return sum(1 for services in open_sessions if service_id in json.loads(services))
+        called = select(func.count(func.distinct(Ticket.counter))).where(
+            Ticket.queue_service_id == service_id,
+            Ticket.counter.is_not(None),
+            Ticket.called_at >= now - OPEN_COUNTER_WINDOW,
+        )
+        return int(session.scalar(called) or 0)
 
 
 def _next_number(session: Session, service_id: str, day: dt.date) -> int:
