@@ -87,6 +87,14 @@ class CounterSettings:
         minimum=1,
         maximum=480,
     )
+    sign_out_idle_minutes: int = setting(
+        15,
+        "A clerk who has not touched the console this long is signed out (the "
+        "visitor's form leaves the screen)",
+        kind="int",
+        minimum=1,
+        maximum=240,
+    )
     outcomes: list[str] = setting(
         ["Done", "Needs more documents", "Referred to another office"],
         "Outcomes the clerk picks from when completing a visit",

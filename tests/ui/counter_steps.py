@@ -73,13 +73,14 @@ def make_console_fixture(
         config: StationConfig,
         size: tuple[int, int] = (1920, 1080),
         station: Station | None = None,
+        tick_ms: int = 1000,
     ) -> tuple[CounterWindow, Station]:
         """A console on ``station`` (default: a new one, with the clerk on its staff)."""
         apply_theme(qapp)
         if station is None:
             station = Station.open(config, clock=clock)
             station.staff.add(CLERK, CLERK_NAME, CLERK_PIN)
-        window = CounterWindow(config, refresh_ms=60_000)  # the tests refresh on purpose
+        window = CounterWindow(config, refresh_ms=60_000, tick_ms=tick_ms)  # refreshed on purpose
         qtbot.addWidget(window)
         window.resize(*size)
         window.attach(station)

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -356,6 +357,37 @@ def test_linked_form_shows_personal_answers_after_sign_in_and_nothing_after_sign
     assert panel.values() == []
     qtbot.waitUntil(lambda: audit_actions(station)[-1] == "sign_out", timeout=10_000)
     assert window.sign_in.status.text() == "Signed out. The next clerk can sign in."
+
+
+def test_a_console_left_alone_signs_out_and_the_visitors_form_leaves_the_screen(
+    qtbot: QtBot, make_console, tmp_path
+) -> None:
+    # One "second" of the idle clock is 10 ms here: a minute is 0.6 s.
+    config = counter_config(tmp_path, sign_out_idle_minutes=1)
+    window, station = make_console(config, tick_ms=10)
+    outcome = submit_license_form(station)
+    sign_in(qtbot, window)
+    press(qtbot, window, "call_next")
+    assert "Ruiz Herrera" in visible_texts(window)
+
+    qtbot.waitUntil(lambda: window.current is window.sign_in, timeout=10_000)
+
+    texts = " ".join(visible_texts(window))
+    for private in ("Ruiz Herrera", "D7654321", outcome.reference):
+        assert private not in texts
+    assert window.sign_in.status.text() == "Signed out after 1 minute without use."
+    qtbot.waitUntil(lambda: audit_actions(station)[-1] == "sign_out", timeout=10_000)
+
+
+def test_a_console_in_use_stays_signed_in(qtbot: QtBot, make_console, tmp_path) -> None:
+    # A "minute" is 1.2 s here; the clerk clicks every 0.1 s for two of them.
+    config = counter_config(tmp_path, sign_out_idle_minutes=1)
+    window, _station = make_console(config, tick_ms=20)
+    sign_in(qtbot, window)
+    for _ in range(24):
+        qtbot.mouseClick(window.console, Qt.MouseButton.LeftButton)
+        qtbot.wait(100)
+        assert window.current is window.console
 
 
 def test_a_ticket_without_a_form_says_so(qtbot: QtBot, make_console, tmp_path) -> None:

@@ -12,12 +12,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.config import StationConfig
 from kiosk.i18n import Translator
 from ui.counter.desk_runner import REFRESH_MS, DeskRunner
 from ui.counter.parts import CurrentPageStack
+from ui.idle import IdleWatchdog
 from ui.screens import Screen
 from ui.theme import QSS
 from ui.widgets import button, label
@@ -88,8 +89,11 @@ class CounterWindow(QWidget):
     console: ConsoleScreen
     runner: DeskRunner
 
-    def __init__(self, config: StationConfig, refresh_ms: int = REFRESH_MS) -> None:
-        """``refresh_ms``: how often the waiting list is read again."""
+    def __init__(
+        self, config: StationConfig, refresh_ms: int = REFRESH_MS, tick_ms: int = 1000
+    ) -> None:
+        """``refresh_ms``: how often the waiting list is read again; ``tick_ms``: one
+        second on the idle sign-out's clock (tests shorten it)."""
         super().__init__()
         self.setObjectName("CounterWindow")
         self.config = config
@@ -116,6 +120,14 @@ class CounterWindow(QWidget):
         self.header.sign_out_button.setText(self.translator("counter.header.sign_out"))
         self.header.sign_out_button.clicked.connect(self.sign_out)
         self.starting.retranslate(self.translator)
+        # A console left signed in shows a visitor's personal answers to whoever
+        # walks up: after [counter] sign_out_idle_minutes without a touch, sign out.
+        idle_minutes = config.settings.counter.sign_out_idle_minutes
+        self.idle = IdleWatchdog(idle_minutes * 60 * tick_ms, self)
+        self.idle.expired.connect(self._idle_sign_out)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self.idle)
 
     @property
     def desk(self) -> CounterDesk | None:
@@ -193,6 +205,7 @@ class CounterWindow(QWidget):
             )
             self.header.signed_in(who)
             self.stack.setCurrentWidget(self.console)
+            self.idle.set_enabled(True)
 
         def failed(exc: Exception) -> None:
             if attempt != self._signing_in:
@@ -211,11 +224,21 @@ class CounterWindow(QWidget):
         """Everything of this session leaves the screen now; the store is told on the worker."""
         if self.station is None:
             return
+        self.idle.set_enabled(False)
         self.runner.stop()
         self.console.clear()
         self.header.signed_in(None)
         self.sign_in.signed_out()
         self.stack.setCurrentWidget(self.sign_in)
+
+    def _idle_sign_out(self) -> None:
+        if self.station is None or self.current is not self.console:
+            return
+        self.sign_out()
+        minutes = self.config.settings.counter.sign_out_idle_minutes
+        self.sign_in.failed(
+            self.translator.plural("counter.sign_in.idle_signed_out", minutes), translated=True
+        )
 
     def close_desk(self) -> None:
         """At exit (the worker idle): end the clerk's session in the store."""
