@@ -77,7 +77,7 @@ class BoardFeed:
     def waits(self) -> list[ServiceWait]:
         """For every service, in pack order: people waiting now and the estimated wait
         of someone taking a ticket now."""
-        now = self._queue_clock()
+        now = self._queue.clock()
         day = self._queue.business_date(now)
         with self._sessions() as session:
             counts = dict(
@@ -96,11 +96,8 @@ class BoardFeed:
                 for s in self._pack.services
             ]
 
-    def _queue_clock(self) -> dt.datetime:
-        return self._queue.clock()
-
     def _day_start(self) -> dt.datetime:
-        now = self._queue_clock()
+        now = self._queue.clock()
         local = now.astimezone(self._queue.tz)
         return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
 

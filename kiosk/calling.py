@@ -32,7 +32,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from kiosk.content import ContentPack
 from offline_cache.models import Call, StaffAudit, Ticket, TicketEvent, TicketState, UTCDateTime
@@ -42,10 +42,13 @@ APPOINTMENT_EARLY = dt.timedelta(minutes=5)
 ARRIVAL_RANK = 2  # rank of a ticket no rule puts first
 
 
-def rank(pack: ContentPack, due_by: dt.datetime | ColumnElement[Any]) -> ColumnElement[int]:
+def rank(
+    pack: ContentPack, due_by: dt.datetime | ColumnElement[Any], t: Any = Ticket
+) -> ColumnElement[int]:
     """0 or 1 for a ticket a rule of its service puts first, else :data:`ARRIVAL_RANK`.
     ``due_by``: an appointment before it is due (now + :data:`APPOINTMENT_EARLY`);
-    it may be a bound parameter (a statement built once, run many times)."""
+    it may be a bound parameter (a statement built once, run many times).
+    ``t``: the tickets ranked (an alias, to rank one ticket against the others)."""
     whens: list[tuple[ColumnElement[bool], int]] = []
     for position in (0, 1):
         for rule in ("appointment", "priority"):
@@ -56,12 +59,8 @@ def rank(pack: ContentPack, due_by: dt.datetime | ColumnElement[Any]) -> ColumnE
             ]
             if not services:
                 continue
-            applies = (
-                Ticket.appointment_at <= due_by
-                if rule == "appointment"
-                else Ticket.priority.is_(True)
-            )
-            whens.append((and_(Ticket.queue_service_id.in_(services), applies), position))
+            applies = t.appointment_at <= due_by if rule == "appointment" else t.priority.is_(True)
+            whens.append((and_(t.queue_service_id.in_(services), applies), position))
     if not whens:
         return literal(ARRIVAL_RANK)
     return case(*whens, else_=ARRIVAL_RANK)
@@ -79,6 +78,36 @@ def callable_by(services: Collection[str], counter: str) -> ColumnElement[bool]:
     )
 
 
+def at_counter(day: dt.date | ColumnElement[Any], counter: str) -> ColumnElement[bool]:
+    """Tickets at ``counter`` now: called there, or being served there."""
+    return and_(
+        Ticket.business_date == day,
+        Ticket.counter == counter,
+        Ticket.state.in_([TicketState.CALLED.value, TicketState.SERVING.value]),
+    )
+
+
+def queue_for(
+    pack: ContentPack,
+    day: dt.date | ColumnElement[Any],
+    services: Collection[str],
+    counter: str,
+    due_by: dt.datetime | ColumnElement[Any],
+    *columns: Any,
+) -> Select[Any]:
+    """``columns`` (default: the tickets) of the waiting tickets ``counter`` may
+    call, in the order it calls them: the waiting list, and call next's pick."""
+    return (
+        select(*(columns or (Ticket,)))
+        .where(
+            Ticket.business_date == day,
+            Ticket.state == TicketState.WAITING,
+            callable_by(services, counter),
+        )
+        .order_by(rank(pack, due_by), Ticket.issued_at, Ticket.number, Ticket.id)
+    )
+
+
 def pick_next(
     session: Session,
     pack: ContentPack,
@@ -88,31 +117,17 @@ def pick_next(
     now: dt.datetime,
 ) -> Ticket | None:
     """Lock and return the ticket ``counter`` calls next, or None if nobody waits."""
-    order = rank(pack, now + APPOINTMENT_EARLY)
-    query = (
-        select(Ticket)
-        .where(
-            Ticket.business_date == day,
-            Ticket.state == TicketState.WAITING,
-            callable_by(services, counter),
-        )
-        .order_by(order, Ticket.issued_at, Ticket.number, Ticket.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    return session.scalars(query).first()
+    query = queue_for(pack, day, services, counter, now + APPOINTMENT_EARLY)
+    return session.scalars(query.limit(1).with_for_update(skip_locked=True)).first()
 
 
 def ahead_of(pack: ContentPack, ticket: Ticket, now: dt.datetime) -> Select[Any]:
-    """A count of the waiting tickets of ``ticket``'s queue called before it."""
-    order = rank(pack, now + APPOINTMENT_EARLY)
-    mine = pack.service(ticket.queue_service_id)
-    my_rank = ARRIVAL_RANK
-    for position, rule in enumerate(mine.call_order):
-        due = ticket.appointment_at is not None and ticket.appointment_at <= now + APPOINTMENT_EARLY
-        if (rule == "appointment" and due) or (rule == "priority" and ticket.priority):
-            my_rank = position
-            break
+    """A count of the waiting tickets of ``ticket``'s queue called before it (the
+    stored ``ticket`` ranked by the same rule as the others)."""
+    due_by = now + APPOINTMENT_EARLY
+    me = aliased(Ticket)
+    my_rank = select(rank(pack, due_by, me)).where(me.id == ticket.id).scalar_subquery()
+    order = rank(pack, due_by)
     earlier = tuple_(Ticket.issued_at, Ticket.number) < tuple_(
         literal(ticket.issued_at, Ticket.issued_at.type), literal(ticket.number)
     )
@@ -145,29 +160,11 @@ def call_next_statement(
     """
     day = bindparam("day", type_=Date())
     now = bindparam("now", type_=UTCDateTime())
-    busy = (
-        select(Ticket.id)
-        .where(
-            Ticket.business_date == day,
-            Ticket.counter == counter,
-            Ticket.state.in_([TicketState.CALLED.value, TicketState.SERVING.value]),
-        )
-        .exists()
-    )
+    busy = select(Ticket.id).where(at_counter(day, counter)).exists()
+    due_by = bindparam("due_by", type_=UTCDateTime())
     picked = (
-        select(Ticket.id)
-        .where(
-            Ticket.business_date == day,
-            Ticket.state == TicketState.WAITING,
-            callable_by(services, counter),
-            ~busy,
-        )
-        .order_by(
-            rank(pack, bindparam("due_by", type_=UTCDateTime())),
-            Ticket.issued_at,
-            Ticket.number,
-            Ticket.id,
-        )
+        queue_for(pack, day, services, counter, due_by, Ticket.id)
+        .where(~busy)
         .limit(1)
         .with_for_update(skip_locked=True)
         .cte("picked")

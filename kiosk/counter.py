@@ -23,19 +23,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.calling import (
     APPOINTMENT_EARLY,
+    at_counter,
     call_next_params,
     call_next_statement,
-    callable_by,
     pick_next,
-    rank,
+    queue_for,
 )
 from kiosk.content import ContentPack
 from kiosk.desk_ticket import DeskTicket, RecallOutcome, state_words
 from kiosk.queue import FINISHED, TRANSITIONS, QueueError
 from kiosk.staff import StaffMember, audit
 from offline_cache.models import Call, CounterSession, Ticket, TicketEvent, TicketState
-
-ACTIVE = (TicketState.CALLED, TicketState.SERVING)
 
 
 class CounterError(QueueError):
@@ -121,23 +119,10 @@ class CounterDesk:
 
     def waiting(self) -> list[DeskTicket]:
         """Tickets this counter may call, in the order "call next" takes them."""
-        now = self._clock()
+        due_by = self._clock() + APPOINTMENT_EARLY
+        query = queue_for(self.pack, self.today(), self.services, self.counter, due_by)
         with self._sessions() as session:
-            rows = session.scalars(
-                select(Ticket)
-                .where(
-                    Ticket.business_date == self.today(),
-                    Ticket.state == TicketState.WAITING,
-                    callable_by(self.services, self.counter),
-                )
-                .order_by(
-                    rank(self.pack, now + APPOINTMENT_EARLY),
-                    Ticket.issued_at,
-                    Ticket.number,
-                    Ticket.id,
-                )
-            ).all()
-            return [DeskTicket.of(t) for t in rows]
+            return [DeskTicket.of(t) for t in session.scalars(query).all()]
 
     def parked(self) -> list[DeskTicket]:
         """Tickets this counter set aside today, oldest first."""
@@ -285,11 +270,7 @@ class CounterDesk:
             yield session, self._clock()
 
     def _active(self, session: Session, lock: bool = True) -> Ticket | None:
-        query = select(Ticket).where(
-            Ticket.business_date == self.today(),
-            Ticket.counter == self.counter,
-            Ticket.state.in_([s.value for s in ACTIVE]),
-        )
+        query = select(Ticket).where(at_counter(self.today(), self.counter))
         if lock:
             query = query.with_for_update()
         return session.scalars(query.order_by(Ticket.called_at.desc())).first()
